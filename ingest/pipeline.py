@@ -1,0 +1,161 @@
+"""The ingest pipeline: read → repair → segment → extract → validate → store, one document at a time.
+
+A document is the unit of failure: anything that goes wrong with one file is reported with the
+file's name and leaves the store exactly as it was, and the other files still ingest. Unchanged
+files (same name, same content hash) are skipped; a changed file replaces its earlier graph in
+one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from rdflib import Graph
+
+from ingest.readers import SourceDocument, discover, read_document, read_manifest
+from ingest.repair import repair
+from ingest.segment import segment
+from kg.errors import KgError, ReadError, ShapeViolation
+from kg.model import DocumentGraph, doc_iri, graph_iri, to_graph
+from kg.settings import Config
+from kg.store import GraphStore
+
+log = logging.getLogger(__name__)
+Extractor = Callable[[DocumentGraph], Iterable[tuple]]
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.replaced)
+
+    def time(self, stage: str, seconds: float) -> None:
+        self.timings[stage] = self.timings.get(stage, 0.0) + seconds
+
+
+@cache
+def shapes_graph() -> Graph:
+    from importlib import resources
+
+    return Graph().parse(data=resources.files("kg").joinpath("shapes.ttl").read_text("utf-8"), format="turtle")
+
+
+def validate(graph: Graph, path: Path | str) -> None:
+    """Raise :class:`ShapeViolation` with pyshacl's readable report when ``graph`` breaks a shape."""
+    from pyshacl import validate as shacl_validate
+
+    conforms, _, text = shacl_validate(graph, shacl_graph=shapes_graph(), inference="none", advanced=False)
+    if not conforms:
+        raise ShapeViolation(path, text)
+
+
+def default_extractors() -> list[Extractor]:
+    """Fact extractors run on every document (money, actors, …), each yielding triples."""
+    return []
+
+
+def build_document(source: SourceDocument, config: Config) -> DocumentGraph:
+    repaired = repair(source.raw)
+    sections = segment(repaired.text, config.passage_min_words, config.passage_max_words)
+    return DocumentGraph(source, repaired, sections)
+
+
+def ingest_paths(
+    paths: Iterable[Path],
+    store: GraphStore,
+    config: Config,
+    *,
+    extractors: list[Extractor] | None = None,
+    on_file: Callable[[Path, str], None] | None = None,
+    files_hint: Callable[[int], None] | None = None,
+) -> IngestReport:
+    """Ingest files and directories into ``store``; returns what happened to every file."""
+    report = IngestReport()
+    extractors = default_extractors() if extractors is None else extractors
+    try:
+        files = list(discover([Path(p) for p in paths]))
+    except ReadError as exc:
+        report.failed.append((exc.path, str(exc)))
+        return report
+    if files_hint:
+        files_hint(len(files))
+    stored = store.documents()
+    by_id = {doc.iri: doc for doc in stored.values()}
+    manifests: dict[Path, dict[str, dict[str, str]]] = {}
+    for path in files:
+        status = _ingest_one(path, store, config, extractors, report, stored, by_id, manifests)
+        if on_file:
+            on_file(path, status)
+    return report
+
+
+def _ingest_one(path, store, config, extractors, report, stored, by_id, manifests) -> str:
+    t0 = time.perf_counter()
+    try:
+        if path.parent not in manifests:
+            manifests[path.parent] = read_manifest(path.parent)
+        source = read_document(path, manifests[path.parent].get(path.name))
+        report.time("read", time.perf_counter() - t0)
+        previous = stored.get(source.key)
+        if previous is not None and previous.sha256 == source.sha256:
+            report.unchanged.append(source.key)
+            return "unchanged"
+        twin = by_id.get(doc_iri(source.doc_id))
+        if twin is not None and twin.key != source.key:
+            raise ReadError(path, f"same content as the already ingested {twin.key!r}")
+        t1 = time.perf_counter()
+        doc = build_document(source, config)
+        report.time("repair+segment", time.perf_counter() - t1)
+        t2 = time.perf_counter()
+        triples = list(doc.triples())
+        for extract in extractors:
+            triples.extend(extract(doc))
+        report.time("extract", time.perf_counter() - t2)
+        if config.shacl:
+            t3 = time.perf_counter()
+            validate(to_graph(triples), path)
+            report.time("validate", time.perf_counter() - t3)
+        t4 = time.perf_counter()
+        store.replace(graph_iri(source.doc_id), triples, drop=[previous.graph] if previous else [])
+        if config.store != "memory":
+            _save_text(config.data_dir, source)
+        report.time("store", time.perf_counter() - t4)
+    except KgError as exc:
+        report.failed.append((str(path), str(exc)))
+        log.warning("%s", exc)
+        return "failed"
+    except Exception as exc:  # a bug must not stop the other files; the message names the file
+        log.debug("unexpected error while ingesting %s", path, exc_info=True)
+        report.failed.append((str(path), f"{path}: unexpected {type(exc).__name__}: {exc}; skipped"))
+        return "failed"
+    (report.replaced if previous else report.added).append(source.key)
+    return "replaced" if previous else "added"
+
+
+def _save_text(data_dir: Path, source: SourceDocument) -> None:
+    """Keep the extracted text beside the graph, so document views and re-indexing need no source file."""
+    folder = Path(data_dir) / "texts"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{source.doc_id}.json"
+    tmp = target.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"key": source.key, "media_type": source.media_type, "raw": source.raw}), "utf-8")
+    os.replace(tmp, target)
+
+
+def load_text(data_dir: Path, doc_id: str) -> dict | None:
+    path = Path(data_dir) / "texts" / f"{doc_id}.json"
+    return json.loads(path.read_text("utf-8")) if path.is_file() else None

@@ -1,0 +1,146 @@
+"""Readers: turn a file into a :class:`SourceDocument` (raw text, pages, metadata, content id).
+
+Plain text must be UTF-8; PDFs are read page by page with pypdf and the pages are joined with a
+form feed (``\\f``), which the repair stage turns into page numbers. Every problem is a
+:class:`~kg.errors.ReadError` naming the file, so the caller can skip it and go on.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.errors import ReadError
+
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
+PDF_SUFFIXES = {".pdf"}
+MANIFEST_NAME = "MANIFEST.tsv"
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    path: Path
+    key: str  # the file's name: a changed file under the same key replaces its earlier version
+    sha256: str
+    media_type: str
+    raw: str
+    metadata: dict[str, str] = field(default_factory=dict)
+    page_count: int | None = None
+
+    @property
+    def doc_id(self) -> str:
+        """Stable id from the content hash."""
+        return self.sha256[:16]
+
+
+def read_manifest(directory: Path) -> dict[str, dict[str, str]]:
+    """``MANIFEST.tsv`` (file, title, publisher, kind, date_hint) → metadata per file name."""
+    path = directory / MANIFEST_NAME
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = csv.DictReader(fh, delimiter="\t")
+        return {r["file"]: {k: (v or "").strip() for k, v in r.items() if k != "file"} for r in rows if r.get("file")}
+
+
+def discover(paths: list[Path]) -> Iterator[Path]:
+    """Files under the given paths, sorted, once each; hidden files, manifests and symlink loops skipped."""
+    seen: set[str] = set()
+    for root in paths:
+        if root.is_file():
+            yield root
+            continue
+        if not root.exists():
+            raise ReadError(root, "no such file or directory")
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+            real = os.path.realpath(dirpath)
+            if real in seen:  # a symlink loop or a directory reached twice
+                dirnames[:] = []
+                continue
+            seen.add(real)
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                if name.startswith(".") or name == MANIFEST_NAME:
+                    continue
+                yield Path(dirpath) / name
+
+
+def read_document(path: Path, metadata: dict[str, str] | None = None) -> SourceDocument:
+    """Read one file; raise :class:`ReadError` with a message naming the file when it cannot be read."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ReadError(path, f"file is {size // (1024 * 1024)} MB, over the {MAX_FILE_BYTES // (1024 * 1024)} MB limit")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReadError(path, f"cannot read ({exc.strerror or exc})") from exc
+    if not data.strip():
+        raise ReadError(path, "file is empty")
+    suffix = path.suffix.lower()
+    if suffix in PDF_SUFFIXES or data[:5] == b"%PDF-":
+        raw, media_type = _pdf_text(path, data), "application/pdf"
+        pages: int | None = raw.count("\f") + 1
+    elif suffix in TEXT_SUFFIXES:
+        raw, media_type, pages = _plain_text(path, data), "text/plain", None
+    else:
+        raise ReadError(path, f"unsupported file type {suffix or '(no suffix)'!r}: expected .txt, .md or .pdf")
+    if not raw.strip():
+        raise ReadError(path, "no text could be extracted (a scanned PDF needs OCR first)")
+    return SourceDocument(
+        path=path,
+        key=path.name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        media_type=media_type,
+        raw=raw,
+        metadata=dict(metadata or {}),
+        page_count=pages,
+    )
+
+
+def _plain_text(path: Path, data: bytes) -> str:
+    if b"\x00" in data[:8192]:
+        raise ReadError(path, "binary file (contains NUL bytes), not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        hint = " (looks like Latin-1/Windows-1252: convert with `iconv -f cp1252 -t utf-8`)" if _latin1_like(data) else ""
+        raise ReadError(path, f"not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}{hint}") from exc
+    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if controls > 0.05 * min(len(text), 8192):
+        raise ReadError(path, "binary file (too many control characters), not text")
+    return text
+
+
+def _latin1_like(data: bytes) -> bool:
+    return any(b in data for b in (b"\xe6", b"\xf8", b"\xe5", b"\xc6", b"\xd8", b"\xc5"))
+
+
+def _pdf_text(path: Path, data: bytes) -> str:
+    if data[:5] != b"%PDF-":
+        raise ReadError(path, f"not a PDF (starts with {data[:4]!r})")
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            try:
+                reader.decrypt("")
+            except Exception as exc:  # pypdf raises several types for wrong passwords
+                raise ReadError(path, "encrypted PDF; decrypt it first") from exc
+        pages = [(page.extract_text() or "") for page in reader.pages]
+    except ReadError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+        raise ReadError(path, f"broken PDF ({type(exc).__name__}: {exc})") from exc
+    return "\f".join(p.replace("\f", " ") for p in pages)

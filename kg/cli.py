@@ -1,0 +1,160 @@
+"""The ``kg`` command line: thin wrappers that parse input, call the core and print results."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from kg.errors import KgError
+
+app = typer.Typer(
+    help="Danish psychiatry policy documents as a knowledge graph and a semantic search engine.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+DataDir = Annotated[Optional[Path], typer.Option("--data-dir", help="Data directory (graph, index, texts). [default: ./data]")]
+StoreOpt = Annotated[Optional[str], typer.Option("--store", help="Graph store: oxigraph (default) or memory.")]
+ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="TOML config file (default: ./kg.toml if present).")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars or chatter; errors only.")]
+
+
+def _config(data_dir=None, store=None, config=None, **more):
+    from kg.settings import load_config
+
+    return load_config({"data_dir": data_dir, "store": store, **more}, config)
+
+
+@contextmanager
+def _errors():
+    try:
+        yield
+    except KgError as exc:
+        typer.secho(f"error: {exc}", fg="red", err=True)
+        raise typer.Exit(exc.exit_code) from None
+
+
+def _console(quiet: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=True, quiet=quiet)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or directories. [default: corpus/]")] = None,
+    data_dir: DataDir = None,
+    store: StoreOpt = None,
+    config: ConfigOpt = None,
+    no_shacl: Annotated[bool, typer.Option("--no-shacl", help="Skip SHACL validation (not recommended).")] = False,
+    quiet: Quiet = False,
+) -> None:
+    """Read, repair, segment and extract documents into the graph; unchanged files are skipped."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from ingest.pipeline import ingest_paths
+    from kg.store import open_store
+
+    with _errors():
+        cfg = _config(data_dir, store, config, shacl=False if no_shacl else None)
+        console = _console(quiet)
+        logging.basicConfig(level=logging.ERROR, format="%(message)s")
+        with open_store(cfg.store, cfg.data_dir) as graph_store:
+            with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                          console=console, transient=True, disable=quiet) as bar:
+                task = bar.add_task("ingesting", total=None)
+                report = ingest_paths(
+                    paths or [Path("corpus")], graph_store, cfg,
+                    files_hint=lambda n: bar.update(task, total=n),
+                    on_file=lambda p, status: bar.update(task, advance=1, description=f"{status:9} {p.name}"),
+                )
+            for path, message in report.failed:
+                typer.secho(f"error: {message}", fg="red", err=True)
+            console.print(
+                f"ingested: {len(report.added)} added, {len(report.replaced)} replaced, "
+                f"{len(report.unchanged)} unchanged, {len(report.failed)} failed; "
+                f"{len(graph_store)} triples in {cfg.store} store at {cfg.data_dir}"
+            )
+    if report.failed and not (report.added or report.replaced or report.unchanged):
+        raise typer.Exit(1)
+
+
+@app.command()
+def stats(data_dir: DataDir = None, store: StoreOpt = None, config: ConfigOpt = None,
+          as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Counts of documents, sections, passages and facts in the graph."""
+    from kg.queries import graph_stats
+    from kg.store import open_store
+
+    with _errors():
+        cfg = _config(data_dir, store, config)
+        with open_store(cfg.store, cfg.data_dir) as graph_store:
+            result = graph_stats(graph_store)
+    if as_json:
+        typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
+        return
+    from rich.table import Table
+
+    table = Table("document", "sections", "passages", "facts", title=f"{result['triples']} triples")
+    for doc in result["documents"]:
+        table.add_row(doc["key"], str(doc["sections"]), str(doc["passages"]), str(doc["facts"]))
+    _console().print(table)
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="turtle | nquads | trig | jsonld")] = "nquads",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write. [default: stdout]")] = None,
+    data_dir: DataDir = None, store: StoreOpt = None, config: ConfigOpt = None,
+) -> None:
+    """Export the whole graph (turtle merges the named graphs; nquads, trig and jsonld keep them)."""
+    from kg.queries import export_graph
+    from kg.store import open_store
+
+    with _errors():
+        cfg = _config(data_dir, store, config)
+        with open_store(cfg.store, cfg.data_dir) as graph_store:
+            data = export_graph(graph_store, fmt)
+    if output:
+        output.write_text(data, encoding="utf-8")
+    else:
+        sys.stdout.write(data)
+
+
+@app.command()
+def query(
+    sparql: Annotated[str, typer.Argument(help="A SPARQL query; the vocabulary's prefixes are predeclared. '-' reads stdin.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table | csv | tsv | json | xml")] = "table",
+    data_dir: DataDir = None, store: StoreOpt = None, config: ConfigOpt = None,
+) -> None:
+    """Run a SPARQL query against the graph and print the results."""
+    from kg.queries import format_result
+    from kg.store import open_store
+
+    text = sys.stdin.read() if sparql == "-" else sparql
+    with _errors():
+        cfg = _config(data_dir, store, config)
+        with open_store(cfg.store, cfg.data_dir) as graph_store:
+            result = graph_store.query(text)
+            if fmt == "table":
+                _console().print(format_result(result, "table"))
+            else:
+                sys.stdout.write(format_result(result, fmt))
+
+
+@app.command()
+def settings() -> None:
+    """Print every setting with its environment variable, default and meaning."""
+    from kg.settings import settings_markdown
+
+    typer.echo(settings_markdown())
+
+
+def main() -> None:  # pragma: no cover
+    app()

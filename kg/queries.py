@@ -1,0 +1,87 @@
+"""Read-side helpers over a store: statistics, export, result formatting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rdflib import Dataset, Graph
+from rdflib.query import Result
+
+from kg.errors import KgError
+from kg.namespace import PREFIXES
+from kg.store import GraphStore
+
+STATS_QUERY = """
+SELECT ?doc ?key
+  (COUNT(DISTINCT ?s) AS ?sections) (COUNT(DISTINCT ?p) AS ?passages) (COUNT(DISTINCT ?f) AS ?facts)
+WHERE {
+  ?doc a kg:Document ; kg:sourceKey ?key .
+  OPTIONAL { ?s a kg:Section ; kg:inDocument ?doc }
+  OPTIONAL { ?p a kg:Passage ; kg:inDocument ?doc }
+  OPTIONAL { ?f a ?fc ; kg:inDocument ?doc . ?fc rdfs:subClassOf* kg:Quantity .
+             FILTER(?fc IN (kg:MoneyAmount, kg:StaffFigure, kg:PercentFigure)) }
+} GROUP BY ?doc ?key ORDER BY ?key
+"""
+
+RDF_FORMATS = {"turtle": "turtle", "ttl": "turtle", "nquads": "nquads", "nq": "nquads", "trig": "trig",
+               "jsonld": "json-ld", "json-ld": "json-ld", "ntriples": "nt", "nt": "nt", "xml": "xml"}
+
+
+def graph_stats(store: GraphStore) -> dict[str, Any]:
+    docs = [
+        {"key": str(r.key), "iri": str(r.doc), "sections": int(r.sections), "passages": int(r.passages),
+         "facts": int(r.facts)}
+        for r in store.query(STATS_QUERY)
+    ]
+    return {
+        "triples": len(store),
+        "documents": docs,
+        "totals": {k: sum(d[k] for d in docs) for k in ("sections", "passages", "facts")} | {"documents": len(docs)},
+    }
+
+
+def export_graph(store: GraphStore, fmt: str) -> str:
+    if fmt not in RDF_FORMATS:
+        raise KgError(f"unknown export format {fmt!r}; choose from {sorted(set(RDF_FORMATS))}")
+    target = RDF_FORMATS[fmt]
+    if target in ("nquads", "trig", "json-ld"):
+        ds = Dataset()
+        for prefix, iri in PREFIXES.items():
+            ds.bind(prefix, iri)
+        for s, p, o, g in store.quads():
+            ds.graph(g).add((s, p, o))
+        return ds.serialize(format=target)
+    merged = Graph()
+    for prefix, iri in PREFIXES.items():
+        merged.bind(prefix, iri)
+    for s, p, o, _ in store.quads():
+        merged.add((s, p, o))
+    return merged.serialize(format=target)
+
+
+def format_result(result: Result, fmt: str) -> Any:
+    """A SPARQL result as a rich Table ('table') or text in a standard SPARQL results format."""
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        return result.graph.serialize(format="turtle" if fmt in ("table", "turtle") else RDF_FORMATS.get(fmt, fmt))
+    if fmt == "table":
+        from rich.table import Table
+
+        if result.type == "ASK":
+            return str(bool(result.askAnswer))
+        table = Table(*[str(v) for v in result.vars])
+        for row in result:
+            table.add_row(*["" if v is None else _short(v) for v in row])
+        return table
+    fmts = {"csv": "csv", "tsv": "tsv", "json": "json", "xml": "xml"}
+    if fmt not in fmts:
+        raise KgError(f"unknown result format {fmt!r}; choose table, csv, tsv, json or xml")
+    data = result.serialize(format=fmts[fmt])
+    return data.decode("utf-8") if isinstance(data, bytes) else data
+
+
+def _short(term: Any) -> str:
+    text = str(term)
+    for prefix, iri in PREFIXES.items():
+        if text.startswith(iri):
+            return f"{prefix}:{text[len(iri):]}"
+    return text

@@ -1,0 +1,191 @@
+"""Graph stores: one small base class and an explicit factory.
+
+* :class:`OxigraphStore` — persistent, embedded (pyoxigraph through oxrdflib), the default;
+* :class:`MemoryStore` — rdflib's in-memory dataset, for tests and throwaway runs.
+
+Each document lives in its own named graph. :meth:`GraphStore.replace` swaps a document's graph
+in one transaction: the old graph is dropped and the new one inserted together, or nothing
+changes. Queries see the union of all named graphs as the default graph.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.query import Result
+
+from kg.errors import QueryError, StoreError, StoreLocked
+from kg.namespace import PREFIXES, sparql_prologue
+
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+
+DOCUMENTS_QUERY = """
+SELECT ?g ?doc ?key ?hash WHERE {
+  GRAPH ?g { ?doc a kg:Document ; kg:sourceKey ?key ; kg:contentHash ?hash }
+}"""
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    key: str
+    iri: URIRef
+    sha256: str
+    graph: URIRef
+
+
+class GraphStore(ABC):
+    """What every backend offers."""
+
+    kind: str = "abstract"
+
+    @property
+    @abstractmethod
+    def dataset(self) -> Dataset: ...
+
+    @abstractmethod
+    def replace(self, graph: URIRef, triples: Iterable[Triple], drop: Iterable[URIRef] = ()) -> None:
+        """Atomically drop the graphs in ``drop`` and store ``triples`` as the named graph ``graph``."""
+
+    @abstractmethod
+    def drop(self, graphs: Iterable[URIRef]) -> None: ...
+
+    def query(self, sparql: str, prologue: bool = True) -> Result:
+        """Run a SPARQL query over the union of all graphs; the vocabulary's prefixes are predeclared."""
+        text = (sparql_prologue() + sparql) if prologue else sparql
+        try:
+            return self.dataset.query(text)
+        except (SyntaxError, ValueError) as exc:
+            raise QueryError(f"SPARQL query failed: {exc}") from exc
+        except Exception as exc:  # pyparsing / oxigraph raise their own types for bad queries
+            if type(exc).__name__ in {"ParseException", "ParseSyntaxException", "QueryEvaluationError"}:
+                raise QueryError(f"SPARQL query failed: {exc}") from exc
+            raise
+
+    def documents(self) -> dict[str, StoredDocument]:
+        """Stored documents by source key."""
+        out: dict[str, StoredDocument] = {}
+        for row in self.query(DOCUMENTS_QUERY):
+            out[str(row.key)] = StoredDocument(str(row.key), row.doc, str(row.hash), row.g)
+        return out
+
+    def graphs(self) -> list[URIRef]:
+        return sorted(g.identifier for g in self.dataset.contexts() if isinstance(g.identifier, URIRef))
+
+    def graph(self, name: URIRef) -> Graph:
+        out = Graph(identifier=name)
+        for t in self.dataset.graph(name):
+            out.add(t)
+        return out
+
+    def quads(self) -> Iterator[tuple]:
+        for g in self.graphs():
+            for s, p, o in self.dataset.graph(g):
+                yield s, p, o, g
+
+    def __len__(self) -> int:
+        return sum(len(self.dataset.graph(g)) for g in self.graphs())
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _bind(ds: Dataset) -> Dataset:
+    for prefix, iri in PREFIXES.items():
+        ds.bind(prefix, iri, override=True)
+    return ds
+
+
+class MemoryStore(GraphStore):
+    kind = "memory"
+
+    def __init__(self) -> None:
+        self._ds = _bind(Dataset(default_union=True))
+
+    @property
+    def dataset(self) -> Dataset:
+        return self._ds
+
+    def replace(self, graph: URIRef, triples: Iterable[Triple], drop: Iterable[URIRef] = ()) -> None:
+        staged = Graph(identifier=graph)
+        for t in triples:  # everything is built before the store is touched
+            staged.add(t)
+        self.drop([*drop, graph])
+        target = self._ds.graph(graph)
+        for t in staged:
+            target.add(t)
+
+    def drop(self, graphs: Iterable[URIRef]) -> None:
+        for g in graphs:
+            self._ds.remove_graph(self._ds.graph(g))
+
+
+class OxigraphStore(GraphStore):
+    """Persistent store in ``<data_dir>/graph`` (RocksDB through pyoxigraph)."""
+
+    kind = "oxigraph"
+
+    def __init__(self, path: Path, read_only: bool = False) -> None:
+        import pyoxigraph as ox
+        from oxrdflib import OxigraphStore as RdflibOxigraph
+
+        self.path = path
+        try:
+            if read_only:
+                self._ox = ox.Store.read_only(str(path))
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                self._ox = ox.Store(str(path))
+        except OSError as exc:
+            if "lock" in str(exc).lower() or "temporarily unavailable" in str(exc).lower():
+                raise StoreLocked(path) from exc
+            raise StoreError(f"{path}: cannot open the graph store ({exc})") from exc
+        self._ds = _bind(Dataset(store=RdflibOxigraph(store=self._ox), default_union=True))
+
+    @property
+    def dataset(self) -> Dataset:
+        return self._ds
+
+    @property
+    def native(self):  # pyoxigraph.Store, for custom SPARQL functions and bulk work
+        return self._ox
+
+    def replace(self, graph: URIRef, triples: Iterable[Triple], drop: Iterable[URIRef] = ()) -> None:
+        body = "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in triples)
+        drops = "".join(f"DROP SILENT GRAPH {g.n3()} ;\n" for g in {*drop, graph})
+        self._ox.update(f"{drops}INSERT DATA {{ GRAPH {graph.n3()} {{\n{body}\n}} }}")
+        self._ox.flush()
+
+    def drop(self, graphs: Iterable[URIRef]) -> None:
+        drops = " ;\n".join(f"DROP SILENT GRAPH {g.n3()}" for g in graphs)
+        if drops:
+            self._ox.update(drops)
+            self._ox.flush()
+
+    def __len__(self) -> int:
+        return len(self._ox)
+
+    def close(self) -> None:
+        if getattr(self, "_ox", None) is not None:
+            self._ox.flush()
+            del self._ds
+            del self._ox
+            self._ox = None
+
+
+def open_store(kind: str, data_dir: Path, read_only: bool = False) -> GraphStore:
+    """The factory: 'oxigraph' (default), 'memory', or a remote 'sparql+http(s)://…' endpoint."""
+    if kind == "memory":
+        return MemoryStore()
+    if kind == "oxigraph":
+        return OxigraphStore(Path(data_dir) / "graph", read_only=read_only)
+    raise StoreError(f"unknown store {kind!r}: use 'oxigraph' or 'memory'")
