@@ -30,7 +30,7 @@ LIST_START = re.compile(
     r"(?:[•●▪■◦*–-]\s|\d{1,2}[.)]\s|[a-zæøå][.)]\s|\d{1,2}\s\((?:Offentlig|Fortrolig|Lukket)\)"
     r"|(?:Initiativ|Anbefaling|Tema|Bilag|Tabel|Figur|Boks|Delmål|Mål)\s+\d)"
 )
-NUMERIC_CELL = r"(?:-?\d{1,3}(?:\.\d{3})*(?:,\d+)?|-|–)"
+NUMERIC_CELL = r"(?:-?\d{1,3}(?:\.\d{3})*(?:,\d+)?|(?:19|20)\d\d|-|–)"
 NUMERIC_ROW_END = re.compile(rf"(?:\s{NUMERIC_CELL}){{3,}}\s*$")
 CONNECTORS = frozenset(
     "og i til af for med på at der som en et de den det fra om mellem under over ved samt eller hvor "

@@ -73,7 +73,12 @@ class GraphStore(ABC):
         return out
 
     def graphs(self) -> list[URIRef]:
-        return sorted(g.identifier for g in self.dataset.contexts() if isinstance(g.identifier, URIRef))
+        from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+        return sorted(
+            g.identifier for g in self.dataset.graphs()
+            if isinstance(g.identifier, URIRef) and g.identifier != DATASET_DEFAULT_GRAPH_ID
+        )
 
     def graph(self, name: URIRef) -> Graph:
         out = Graph(identifier=name)
@@ -176,10 +181,13 @@ class OxigraphStore(GraphStore):
 
     def close(self) -> None:
         if getattr(self, "_ox", None) is not None:
+            import gc
+
             self._ox.flush()
+            self._ds.store.close()  # drops oxrdflib's reference to the pyoxigraph store
             del self._ds
-            del self._ox
             self._ox = None
+            gc.collect()  # RocksDB releases its lock file only when the last reference is gone
 
 
 def open_store(kind: str, data_dir: Path, read_only: bool = False) -> GraphStore:

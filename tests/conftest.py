@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    return CORPUS
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """A private copy of the corpus that a test may change."""
+    target = tmp_path / "corpus"
+    shutil.copytree(CORPUS, target)
+    return target
+
+
+@pytest.fixture
+def config(tmp_path: Path):
+    from kg.settings import load_config
+
+    return load_config({"data_dir": tmp_path / "data", "store": "oxigraph"})
+
+
+@pytest.fixture(scope="session")
+def corpus_store(tmp_path_factory):
+    """The whole corpus ingested once into a real Oxigraph store (read-only use)."""
+    from ingest.pipeline import ingest_paths
+    from kg.settings import load_config
+    from kg.store import open_store
+
+    data = tmp_path_factory.mktemp("corpus-data")
+    cfg = load_config({"data_dir": data, "store": "oxigraph"})
+    store = open_store(cfg.store, cfg.data_dir)
+    report = ingest_paths([CORPUS], store, cfg)
+    assert not report.failed, report.failed
+    yield store, cfg, report
+    store.close()

@@ -1,0 +1,61 @@
+"""Docs are checked against the code, so they cannot rot."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from kg.settings import SETTINGS, settings_markdown
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_settings_doc_is_generated_from_the_code():
+    assert (ROOT / "docs" / "settings.md").read_text("utf-8") == settings_markdown() + "\n"
+
+
+def test_every_setting_has_help():
+    for s in SETTINGS:
+        assert len(s.help) > 20, s.name
+
+
+def test_every_cli_command_is_in_the_readme():
+    from kg.cli import app
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    names = [c.name or c.callback.__name__ for c in app.registered_commands]
+    for name in names:
+        assert f"kg {name}" in readme, f"`kg {name}` is not documented in README.md"
+
+
+def test_readme_first_screen_has_the_two_commands_and_ci_runs_the_test_one():
+    readme = (ROOT / "README.md").read_text("utf-8").splitlines()[:40]
+    blocks = re.findall(r"```(?:sh|bash)?\n(.*?)```", "\n".join(readme), flags=re.S)
+    commands = [line for b in blocks for line in b.splitlines() if line.strip() and not line.startswith("#")]
+    assert any("kg ingest" in c for c in commands)
+    test_cmd = next(c for c in commands if "pytest" in c)
+    assert test_cmd.strip() in (ROOT / ".ci" / "run").read_text("utf-8")
+
+
+def test_vocabulary_terms_have_danish_and_english_labels_and_comments():
+    from rdflib import Graph, Literal
+    from rdflib.namespace import RDFS
+
+    from kg.namespace import KG, VOCAB_IRI
+
+    g = Graph().parse(ROOT / "kg" / "vocab.ttl")
+    terms = {s for s in g.subjects() if str(s).startswith(VOCAB_IRI)}
+    assert len(terms) > 40
+    for term in terms:
+        for prop in (RDFS.label, RDFS.comment):
+            langs = {o.language for o in g.objects(term, prop) if isinstance(o, Literal)}
+            assert {"da", "en"} <= langs, f"{term} lacks a Danish or English {prop}"
+        assert KG[str(term)[len(VOCAB_IRI):]] == term
+
+
+def test_kg_help_does_not_import_heavy_libraries():
+    code = "import sys, kg.cli; print(sorted(m for m in ('torch', 'sentence_transformers', 'spacy', 'faiss') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
