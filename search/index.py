@@ -1,0 +1,299 @@
+"""The search index: BM25 + dense vectors over passages, fused by reciprocal rank, persisted atomically.
+
+On disk, everything lives under ``<data_dir>/index/``::
+
+    CURRENT                  name of the live version (replaced atomically)
+    v1-<time>-<id>/          one complete version
+        manifest.json        format, encoder name/fingerprint/dim, vector backend, record count
+        records.jsonl        the passages; line i is vector/BM25 id i
+        vectors.faiss|.npy   the dense index
+        bm25/                the lexical index
+
+A build writes a hidden ``.build-*`` directory, fsyncs it, renames it to a version directory and
+only then points ``CURRENT`` at it; the previous version is deleted last. A build that fails
+half-way leaves the previous index as it was. The caller holds the data-directory lock, so two
+builds never run at once. Embeddings are cached by content hash in ``<data_dir>/cache/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from search.cache import EmbeddingCache, Progress, embed
+from search.fusion import DEFAULT_RRF_K, DEFAULT_WEIGHTS, reciprocal_rank_fusion
+from search.lexical import BM25_B, BM25_K1, BM25Index
+from search.records import (
+    Encoder,
+    IndexCorruptError,
+    IndexMismatchError,
+    IndexNotFoundError,
+    PassageRecord,
+)
+from search.vector import HNSW_THRESHOLD, VectorIndex, load_vector_index, make_vector_index
+
+FORMAT_VERSION = 1
+MODES = ("hybrid", "bm25", "dense")
+HYBRID_DEPTH = 100  # candidates taken from each list before fusing
+Filter = Callable[[PassageRecord], bool] | Collection[str] | None
+
+
+@dataclass(frozen=True)
+class Hit:
+    record: PassageRecord
+    score: float  # fused RRF score in hybrid mode, else the mode's own score
+    rank: int  # 1-based
+    ranks: dict[str, int | None] = field(default_factory=dict)  # per mode, None when not retrieved
+    scores: dict[str, float | None] = field(default_factory=dict)
+
+    @property
+    def iri(self) -> str:
+        return self.record.iri
+
+
+def index_root(data_dir: Path | str) -> Path:
+    return Path(data_dir) / "index"
+
+
+class SearchIndex:
+    def __init__(
+        self,
+        path: Path,
+        manifest: dict[str, Any],
+        records: list[PassageRecord],
+        lexical: BM25Index,
+        vectors: VectorIndex,
+        encoder: Encoder | None = None,
+    ) -> None:
+        self.path = path
+        self.manifest = manifest
+        self.records = records
+        self.lexical = lexical
+        self.vectors = vectors
+        self._encoder = encoder
+        self._ids = {r.iri: i for i, r in enumerate(records)}
+        self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self.rrf_k: float = DEFAULT_RRF_K
+        self.weights: dict[str, float] = dict(DEFAULT_WEIGHTS)
+        self.depth = HYBRID_DEPTH
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    # -- building and opening ------------------------------------------------------------------
+
+    @classmethod
+    def build(
+        cls,
+        records: Sequence[PassageRecord],
+        encoder: Encoder,
+        data_dir: Path | str,
+        progress: Progress | None = None,
+        *,
+        kind: str = "auto",
+        use_cache: bool = True,
+        batch_size: int = 8,
+    ) -> SearchIndex:
+        """Embed (through the cache), index and atomically persist ``records``; return the open index."""
+        records = list(records)
+        seen: set[str] = set()
+        for r in records:
+            if r.iri in seen:
+                raise ValueError(f"duplicate passage IRI {r.iri}")
+            seen.add(r.iri)
+        data_dir = Path(data_dir)
+        cache = EmbeddingCache(data_dir / "cache" / "embeddings.sqlite", encoder.fingerprint, encoder.dim) if use_cache else None
+        try:
+            matrix = embed([r.text for r in records], [r.content_hash for r in records], encoder, cache, batch_size, progress)
+        finally:
+            if cache is not None:
+                cache.close()
+        vectors = make_vector_index(len(records), encoder.dim, kind)
+        vectors.add(matrix)
+        lexical = BM25Index.build([r.text for r in records])
+        manifest = {
+            "format": FORMAT_VERSION,
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "count": len(records),
+            "encoder": {"name": encoder.name, "fingerprint": encoder.fingerprint, "dim": encoder.dim},
+            "vector_index": {"kind": vectors.kind, "file": vectors.filename, "hnsw_threshold": HNSW_THRESHOLD},
+            "lexical": {"kind": "bm25s", "k1": BM25_K1, "b": BM25_B},
+            "ids": "vector and BM25 id i is line i of records.jsonl",
+        }
+        path = _write_version(index_root(data_dir), records, lexical, vectors, manifest)
+        return cls(path, manifest, records, lexical, vectors, encoder)
+
+    @classmethod
+    def open(cls, data_dir: Path | str, encoder: Encoder | None = None) -> SearchIndex:
+        """Open the live index; ``encoder`` (if given) must be the model that built it."""
+        root = index_root(data_dir)
+        try:
+            version = (root / "CURRENT").read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            raise IndexNotFoundError(data_dir) from None
+        path = root / version
+        try:
+            manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise IndexCorruptError(path, f"manifest.json: {exc}") from exc
+        if manifest.get("format") != FORMAT_VERSION:
+            raise IndexCorruptError(path, f"format {manifest.get('format')}, this version reads {FORMAT_VERSION}")
+        if encoder is not None:
+            _check_encoder(manifest, encoder)
+        try:
+            with (path / "records.jsonl").open(encoding="utf-8") as fh:
+                records = [PassageRecord.from_json(json.loads(line)) for line in fh]
+            lexical = BM25Index.load(path / "bm25")
+            vectors = load_vector_index(path, manifest["vector_index"]["kind"])
+        except (OSError, ValueError, KeyError, RuntimeError) as exc:
+            raise IndexCorruptError(path, str(exc)) from exc
+        if not len(records) == len(vectors) == lexical.n == manifest["count"]:
+            raise IndexCorruptError(path, f"{len(records)} records, {len(vectors)} vectors, manifest says {manifest['count']}")
+        return cls(path, manifest, records, lexical, vectors, encoder)
+
+    @property
+    def encoder(self) -> Encoder:
+        """The query encoder; loaded on first dense query when the index was opened without one."""
+        if self._encoder is None:
+            from search.encoder import load_encoder
+
+            encoder = load_encoder(self.manifest["encoder"]["name"])
+            _check_encoder(self.manifest, encoder)
+            self._encoder = encoder
+        return self._encoder
+
+    # -- searching -----------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        mode: str = "hybrid",
+        filter: Filter = None,
+        *,
+        rrf_k: float | None = None,
+        weights: dict[str, float] | None = None,
+    ) -> list[Hit]:
+        """The ``k`` best passages for ``query``; ``filter`` is a predicate on records or a set of allowed IRIs."""
+        if mode not in MODES:
+            raise ValueError(f"unknown search mode {mode!r}; choose one of {', '.join(MODES)}")
+        allowed = self._allowed(filter)
+        if not query.strip() or k <= 0 or not self.records or (allowed is not None and len(allowed) == 0):
+            return []
+        depth = max(self.depth, k) if mode == "hybrid" else k
+        lists: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        if mode in ("bm25", "hybrid"):
+            lists["bm25"] = self.lexical.search(query, depth, allowed)
+        if mode in ("dense", "hybrid"):
+            scores, ids = self.vectors.search(self._query_vector(query), depth, allowed)
+            keep = ids[0] >= 0
+            lists["dense"] = (ids[0][keep], scores[0][keep])
+        ranks = {name: {int(i): r for r, i in enumerate(ids, start=1)} for name, (ids, _) in lists.items()}
+        raw = {name: {int(i): float(s) for i, s in zip(ids, sc)} for name, (ids, sc) in lists.items()}
+        if mode == "hybrid":
+            fused = reciprocal_rank_fusion(
+                {name: [int(i) for i in ids] for name, (ids, _) in lists.items()},
+                k=self.rrf_k if rrf_k is None else rrf_k,
+                weights=self.weights if weights is None else weights,
+            )[:k]
+        else:
+            fused = list(raw[mode].items())[:k]
+        return [
+            Hit(
+                record=self.records[i],
+                score=score,
+                rank=rank,
+                ranks={name: ranks[name].get(i) for name in lists},
+                scores={name: raw[name].get(i) for name in lists},
+            )
+            for rank, (i, score) in enumerate(fused, start=1)
+        ]
+
+    def _allowed(self, filter: Filter) -> np.ndarray | None:
+        if filter is None:
+            return None
+        if callable(filter):
+            return np.flatnonzero(np.fromiter((bool(filter(r)) for r in self.records), dtype=bool, count=len(self.records)))
+        return np.array(sorted(self._ids[iri] for iri in filter if iri in self._ids), dtype=np.int64)
+
+    def _query_vector(self, query: str) -> np.ndarray:
+        vector = self._query_cache.get(query)
+        if vector is None:
+            vector = np.asarray(self.encoder.encode_queries([query]), dtype=np.float32).reshape(1, -1)
+            self._query_cache[query] = vector
+            if len(self._query_cache) > 256:
+                self._query_cache.popitem(last=False)
+        else:
+            self._query_cache.move_to_end(query)
+        return vector
+
+
+def _check_encoder(manifest: dict[str, Any], encoder: Encoder) -> None:
+    built = manifest["encoder"]
+    if built["fingerprint"] != encoder.fingerprint or built["dim"] != encoder.dim:
+        raise IndexMismatchError(built["name"], built["fingerprint"], encoder.name, encoder.fingerprint)
+
+
+def _write_version(
+    root: Path, records: list[PassageRecord], lexical: BM25Index, vectors: VectorIndex, manifest: dict[str, Any]
+) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    token = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    tmp = root / f".build-{token}"
+    final = root / f"v{FORMAT_VERSION}-{token}"
+    try:
+        tmp.mkdir()
+        with (tmp / "records.jsonl").open("w", encoding="utf-8") as fh:
+            for r in records:
+                fh.write(json.dumps(r.to_json(), ensure_ascii=False) + "\n")
+        (tmp / "bm25").mkdir()
+        lexical.save(tmp / "bm25")
+        vectors.save(tmp)
+        manifest["version"] = final.name
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        _fsync_tree(tmp)
+        os.rename(tmp, final)
+        _fsync_dir(root)
+        pointer = root / f".CURRENT-{token}"
+        with pointer.open("w", encoding="utf-8") as fh:
+            fh.write(final.name + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(pointer, root / "CURRENT")
+        _fsync_dir(root)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    for old in root.iterdir():  # previous versions and debris of interrupted builds
+        if old != final and old.name != "CURRENT":
+            shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
+    return final
+
+
+def _fsync_tree(directory: Path) -> None:
+    for dirpath, _, filenames in os.walk(directory):
+        for name in filenames:
+            with open(os.path.join(dirpath, name), "rb") as fh:
+                os.fsync(fh.fileno())
+        _fsync_dir(Path(dirpath))
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:  # directories cannot be opened on Windows; rename is still atomic there
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,93 @@
+"""Plain values shared by the search modules: the passage record, the encoder interface, the errors.
+
+The ingest pipeline hands passages to the index as :class:`PassageRecord` values; nothing in
+``search/`` knows about the graph. The encoder is described by a :class:`typing.Protocol` so the
+index can be built and tested without importing the real model (``search/encoder.py``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass
+from typing import Any, Protocol
+
+import numpy as np
+
+from kg.errors import KgError
+
+
+@dataclass(frozen=True)
+class PassageRecord:
+    """One searchable passage: its IRI in the graph, where it comes from and its text.
+
+    ``raw_start``/``raw_end`` are character offsets into the original file's text (after UTF-8
+    decoding, nothing else changed); ``content_hash`` keys the embedding cache, so it must change
+    whenever ``text`` does.
+    """
+
+    iri: str
+    doc_id: str
+    doc_key: str
+    text: str
+    content_hash: str
+    page: int | None
+    raw_start: int
+    raw_end: int
+    year_hints: tuple[int, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["year_hints"] = list(self.year_hints)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PassageRecord:
+        return cls(**{**data, "year_hints": tuple(data.get("year_hints") or ())})
+
+
+def text_hash(text: str) -> str:
+    """A content hash for passage text (sha256 hex); any stable hash of the text will do."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Encoder(Protocol):
+    """What the index needs from an encoder (``search.encoder.Encoder`` is the real one).
+
+    Both methods return float32 arrays of shape ``(len(texts), dim)`` with L2-normalised rows.
+    """
+
+    name: str
+    fingerprint: str
+    dim: int
+
+    def encode_passages(self, texts: list[str], batch_size: int = 8, show_progress: bool = False) -> np.ndarray: ...
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray: ...
+
+
+class SearchIndexError(KgError):
+    """Base class for search-index problems."""
+
+
+class IndexNotFoundError(SearchIndexError):
+    def __init__(self, data_dir: object) -> None:
+        super().__init__(f"{data_dir}: no search index here; run `kg index` (or `kg ingest`) first")
+
+
+class IndexMismatchError(SearchIndexError):
+    """The query encoder is not the model that embedded the passages: their vectors are not comparable."""
+
+    def __init__(self, built_name: str, built_fp: str, query_name: str, query_fp: str) -> None:
+        self.built = (built_name, built_fp)
+        self.query = (query_name, query_fp)
+        if built_name == query_name:  # same name, different weights or settings: show the fingerprints
+            built_name, query_name = f"{built_name} ({built_fp})", f"{query_name} ({query_fp})"
+        super().__init__(
+            f"index built with {built_name}, query encoder is {query_name}: "
+            f"re-run `kg index` or pass --model {self.built[0]}"
+        )
+
+
+class IndexCorruptError(SearchIndexError):
+    def __init__(self, path: object, reason: str) -> None:
+        super().__init__(f"{path}: the search index is unreadable ({reason}); re-run `kg index`")

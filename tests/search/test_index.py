@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from search import index as index_module
+from search.fusion import reciprocal_rank_fusion
+from search.index import SearchIndex, index_root
+from search.lexical import BM25Index
+from search.records import IndexMismatchError, IndexNotFoundError, PassageRecord, text_hash
+from tests.search.fakes import FailingEncoder, HashEncoder
+
+TEXTS = [
+    "DRISP er forankret under Psykiatrisk Center København og får 3,7 mio. kr. i 2024.",
+    "Region Hovedstadens andel er 6,1 mio. kr. i 2024 og 9,4 mio. kr. årligt i 2025 og frem.",
+    "Der afsættes 100,0 mio. kr. i 2024 til lokalt ønskede tryghedsskabende initiativer.",
+    "Kapaciteten i F-ACT og OPUS er udvidet med 42,5 årsværk.",
+    "Regeringen vil afsætte 1.465 mio. kr. i 2026 til psykiatrien.",
+    "Psykiatrisk akuttelefon etableres i det eksisterende akutberedskab.",
+    "Selvmordsforebyggende klinikker får et løft på 50 procent.",
+    "Udskrivningsaftaler og koordinationsplaner skal øges til 6.600.",
+]
+
+
+def make_records(texts: list[str] = TEXTS, doc: str = "001_x.txt") -> list[PassageRecord]:
+    records, offset = [], 0
+    for i, text in enumerate(texts):
+        records.append(PassageRecord(f"urn:p:{i}", "x", doc, text, text_hash(text), 1 + i // 4, offset, offset + len(text), (2024,)))
+        offset += len(text) + 2
+    return records
+
+
+@pytest.fixture
+def built(tmp_path):
+    encoder = HashEncoder()
+    return SearchIndex.build(make_records(), encoder, tmp_path / "data"), encoder, tmp_path / "data"
+
+
+def versions(data_dir) -> list[str]:
+    return sorted(p.name for p in index_root(data_dir).iterdir())
+
+
+def test_round_trip_manifest_records_and_results(built):
+    index, encoder, data_dir = built
+    reopened = SearchIndex.open(data_dir, HashEncoder())
+    assert reopened.records == index.records == make_records()
+    manifest = json.loads((reopened.path / "manifest.json").read_text())
+    assert manifest == index.manifest == reopened.manifest
+    assert manifest["encoder"] == {"name": "hash-trigrams", "fingerprint": encoder.fingerprint, "dim": 64}
+    assert manifest["vector_index"]["kind"] == "flat" and manifest["count"] == 8 and manifest["format"] == 1
+    assert manifest["version"] == reopened.path.name
+    for mode in ("bm25", "dense", "hybrid"):
+        for query in ("DRISP", "akuttelefon", "hvor mange penge til tryghed"):
+            assert reopened.search(query, 5, mode) == index.search(query, 5, mode)
+
+
+@pytest.mark.parametrize("kind", ["numpy", "hnsw"])
+def test_backend_recorded_and_reopened(tmp_path, kind):
+    index = SearchIndex.build(make_records(), HashEncoder(), tmp_path, kind=kind)
+    reopened = SearchIndex.open(tmp_path, HashEncoder())
+    assert reopened.manifest["vector_index"]["kind"] == kind == reopened.vectors.kind
+    assert [h.iri for h in reopened.search("akuttelefon", 3, "dense")] == [h.iri for h in index.search("akuttelefon", 3, "dense")]
+
+
+def test_missing_index(tmp_path):
+    with pytest.raises(IndexNotFoundError, match="run `kg index`"):
+        SearchIndex.open(tmp_path)
+
+
+def test_fingerprint_mismatch_names_both_models(built):
+    _, _, data_dir = built
+    with pytest.raises(IndexMismatchError) as err:
+        SearchIndex.open(data_dir, HashEncoder(name="other-model"))
+    assert str(err.value).startswith("index built with hash-trigrams, query encoder is other-model: ")
+    assert "pass --model hash-trigrams" in str(err.value)
+    same_name = HashEncoder(salt="retrained")
+    with pytest.raises(IndexMismatchError, match=same_name.fingerprint):
+        SearchIndex.open(data_dir, same_name)
+
+
+def test_interrupted_build_keeps_previous_index(built, monkeypatch):
+    index, _, data_dir = built
+    before = versions(data_dir)
+    changed = make_records([t + " Ændret." for t in TEXTS] * 1)
+    monkeypatch.setattr("search.cache.ENCODE_CHUNK", 3)
+    with pytest.raises(RuntimeError, match="encoder crashed"):
+        SearchIndex.build(changed, FailingEncoder(fail_on=2), data_dir)
+    assert versions(data_dir) == before
+    survivor = SearchIndex.open(data_dir, HashEncoder())
+    assert survivor.records == index.records
+    assert survivor.search("DRISP", 1, "bm25")[0].iri == "urn:p:0"
+
+
+def test_failure_while_writing_keeps_previous_index(built, monkeypatch):
+    index, encoder, data_dir = built
+
+    def broken_save(self, directory):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(BM25Index, "save", broken_save)
+    with pytest.raises(OSError, match="disk full"):
+        SearchIndex.build(make_records(TEXTS[:3]), encoder, data_dir)
+    assert versions(data_dir) == sorted(["CURRENT", index.path.name])  # the temp dir is gone
+    assert len(SearchIndex.open(data_dir, encoder)) == 8
+
+
+def test_rebuild_replaces_version_and_reuses_cache(built):
+    index, encoder, data_dir = built
+    texts = TEXTS[:7] + ["En helt ny passage om OPUS Young."]
+    rebuilt = SearchIndex.build(make_records(texts), encoder, data_dir)
+    assert encoder.encoded[8:] == ["En helt ny passage om OPUS Young."]  # only the changed passage
+    assert versions(data_dir) == sorted(["CURRENT", rebuilt.path.name]) and rebuilt.path != index.path
+    assert SearchIndex.open(data_dir).records[7].text == texts[7]
+
+
+def test_search_modes_report_per_mode_ranks(built):
+    index, _, _ = built
+    bm25 = index.search("DRISP", 3, "bm25")
+    assert [h.iri for h in bm25] == ["urn:p:0"] and bm25[0].ranks == {"bm25": 1} and bm25[0].rank == 1
+    dense = index.search("psykiatrisk akuttelefon", 8, "dense")
+    assert len(dense) == 8 and [h.rank for h in dense] == list(range(1, 9))
+    assert all(set(h.ranks) == {"dense"} for h in dense)
+    hybrid = index.search("DRISP akuttelefon", 8, "hybrid")
+    lists = {m: [h.iri for h in index.search("DRISP akuttelefon", 100, m)] for m in ("bm25", "dense")}
+    assert [(h.iri, h.score) for h in hybrid] == reciprocal_rank_fusion(lists)[:8]
+    for h in hybrid:
+        assert h.ranks == {m: (lists[m].index(h.iri) + 1 if h.iri in lists[m] else None) for m in lists}
+        assert h.scores["bm25"] is None or h.scores["bm25"] > 0
+
+
+def test_search_filters(built):
+    index, _, _ = built
+    allowed = {"urn:p:1", "urn:p:4", "urn:p:unknown"}
+    for mode in ("bm25", "dense", "hybrid"):
+        assert {h.iri for h in index.search("mio. kr.", 10, mode, filter=allowed)} <= allowed
+        hits = index.search("mio. kr.", 10, mode, filter=lambda r: r.page == 2)
+        assert hits and all(h.record.page == 2 for h in hits)
+    assert index.search("DRISP", 5, filter=set()) == []
+
+
+def test_search_edge_cases(built, tmp_path):
+    index, _, _ = built
+    assert index.search("   ", 5) == []
+    with pytest.raises(ValueError, match="unknown search mode"):
+        index.search("DRISP", mode="semantic")
+    with pytest.raises(ValueError, match="duplicate passage IRI"):
+        SearchIndex.build(make_records()[:2] * 2, HashEncoder(), tmp_path / "dup")
+    empty = SearchIndex.build([], HashEncoder(), tmp_path / "empty")
+    assert SearchIndex.open(tmp_path / "empty").search("DRISP") == [] == empty.search("DRISP")
+
+
+def test_lexical_search_does_not_load_the_encoder(built, monkeypatch):
+    _, _, data_dir = built
+    index = SearchIndex.open(data_dir)
+    monkeypatch.setattr(index_module.SearchIndex, "encoder", property(lambda self: pytest.fail("encoder loaded")))
+    assert index.search("DRISP", 1, "bm25")[0].iri == "urn:p:0"
