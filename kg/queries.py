@@ -18,8 +18,7 @@ WHERE {
   ?doc a kg:Document ; kg:sourceKey ?key .
   OPTIONAL { ?s a kg:Section ; kg:inDocument ?doc }
   OPTIONAL { ?p a kg:Passage ; kg:inDocument ?doc }
-  OPTIONAL { ?f a ?fc ; kg:inDocument ?doc . ?fc rdfs:subClassOf* kg:Quantity .
-             FILTER(?fc IN (kg:MoneyAmount, kg:StaffFigure, kg:PercentFigure)) }
+  OPTIONAL { ?f a ?fc ; kg:inDocument ?doc . FILTER(?fc IN (kg:MoneyAmount, kg:StaffFigure, kg:PercentFigure)) }
 } GROUP BY ?doc ?key ORDER BY ?key
 """
 
