@@ -1,0 +1,159 @@
+"""Quantities found in a text — money, staff figures (årsværk) and percentages — as domain objects.
+
+A :class:`Quantity` is a small value that knows its own RDF triples (``Quantity.triples``).
+:func:`extract_quantities` runs the Danish pipeline of :mod:`ingest.nlp` over a text and returns
+every quantity found in prose and in budget tables, sorted by position.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal as Lit
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import PROV, RDF, RDFS, XSD
+
+from kg.namespace import KG, SCHEMA
+
+Measure = Lit["money", "staff", "percent"]
+Kind = Lit["allocated", "share", "used", "total", "other"]
+
+MEASURES: tuple[str, ...] = ("money", "staff", "percent")
+KINDS: tuple[str, ...] = ("allocated", "share", "used", "total", "other")
+
+_CLASS = {"money": KG.MoneyAmount, "staff": KG.StaffFigure, "percent": KG.PercentFigure}
+_KIND = {
+    "allocated": KG.Allocated,
+    "share": KG.Share,
+    "used": KG.Used,
+    "total": KG.Total,
+    "other": KG.OtherKind,
+}
+
+
+def squash(text: str) -> str:
+    """``text`` with every run of whitespace made one space, stripped."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass(slots=True)
+class Quantity:
+    """One figure in a text: where it is, what it is worth, for which period, and of which kind.
+
+    ``value`` is normalised: whole DKK for money, full-time equivalents for staff, per cent for
+    percentages. ``start``/``end`` and ``sentence_start``/``sentence_end`` are character offsets
+    into the exact string that was given to the extractor; ``quote`` is that sentence (or table
+    row) with whitespace collapsed.
+    """
+
+    start: int
+    end: int
+    raw: str
+    measure: Measure
+    value: Decimal
+    value_max: Decimal | None = None
+    qualifier: str | None = None
+    unit_text: str = ""
+    year: int | None = None
+    year_end: int | None = None
+    open_ended: bool = False
+    per_year: bool = False
+    kind: Kind = "other"
+    price_level: str | None = None
+    row_label: str | None = None
+    from_table: bool = False
+    sentence_start: int = 0
+    sentence_end: int = 0
+    quote: str = ""
+
+    def period_label(self) -> str:
+        """The period in words, Danish: "2024", "årligt fra 2025 og frem", "2024-2030", "varigt"."""
+        parts: list[str] = []
+        if self.per_year:
+            parts.append("årligt")
+        if self.year is not None and self.open_ended:
+            parts.append(f"fra {self.year} og frem")
+        elif self.year is not None and self.year_end is not None:
+            parts.append(f"{self.year}-{self.year_end}")
+        elif self.year is not None:
+            parts.append(f"{self.year}" if not parts else f"i {self.year}")
+        elif self.year_end is not None:
+            parts.append(f"frem mod {self.year_end}")
+        elif self.open_ended:
+            parts.append("varigt")
+        return " ".join(parts)
+
+    def label(self) -> str:
+        """A readable label: "7,0 mio. kr. (2024)", "48,8 mio. kr. (2024)" for a table cell."""
+        text = squash(self.raw)
+        if self.from_table and self.unit_text:
+            text = f"{text} {self.unit_text}"
+        period = self.period_label()
+        return f"{text} ({period})" if period else text
+
+    def triples(self, iri: URIRef, doc: URIRef, passage: URIRef | None = None) -> Iterator[tuple]:
+        """The RDF triples of this quantity as the resource ``iri`` found in ``doc``/``passage``."""
+        yield iri, RDF.type, _CLASS[self.measure]
+        yield iri, RDFS.label, Literal(self.label())
+        yield iri, KG.value, Literal(self.value, datatype=XSD.decimal)
+        if self.value_max is not None:
+            yield iri, KG.valueMax, Literal(self.value_max, datatype=XSD.decimal)
+        yield iri, KG.rawText, Literal(self.raw)
+        if self.qualifier:
+            yield iri, KG.qualifier, Literal(self.qualifier)
+        if self.unit_text:
+            yield iri, KG.unitText, Literal(self.unit_text)
+        if self.measure == "money":
+            yield iri, SCHEMA.currency, Literal("DKK")
+        yield iri, KG.amountKind, _KIND[self.kind]
+        if self.year is not None:
+            yield iri, KG.year, Literal(self.year, datatype=XSD.integer)
+        if self.year_end is not None:
+            yield iri, KG.yearEnd, Literal(self.year_end, datatype=XSD.integer)
+        yield iri, KG.openEnded, Literal(self.open_ended, datatype=XSD.boolean)
+        yield iri, KG.perYear, Literal(self.per_year, datatype=XSD.boolean)
+        if self.price_level:
+            yield iri, KG.priceLevel, Literal(self.price_level)
+        if self.row_label:
+            yield iri, KG.rowLabel, Literal(self.row_label)
+        yield iri, KG.fromTable, Literal(self.from_table, datatype=XSD.boolean)
+        yield iri, KG.charStart, Literal(self.start, datatype=XSD.integer)
+        yield iri, KG.charEnd, Literal(self.end, datatype=XSD.integer)
+        if self.quote:
+            yield iri, KG.text, Literal(self.quote)
+        yield iri, KG.inDocument, doc
+        if passage is not None:
+            yield iri, PROV.wasDerivedFrom, passage
+
+
+def merge(prose: list[Quantity], table: list[Quantity]) -> list[Quantity]:
+    """Prose and table quantities in one list sorted by position, without two for the same characters.
+
+    A prose mention carries its own unit ("50 mio. kr. i 2024"), so where a table cell overlaps
+    one (a remark inside a table), the prose mention is kept.
+    """
+    kept = list(prose)
+    spans = sorted((q.start, q.end) for q in prose)
+    for q in table:
+        if not any(s < q.end and q.start < e for s, e in spans):
+            kept.append(q)
+    kept.sort(key=lambda q: (q.start, q.end))
+    out: list[Quantity] = []
+    for q in kept:
+        if out and out[-1].start == q.start and out[-1].end == q.end:
+            continue
+        out.append(q)
+    return out
+
+
+def extract_quantities(text: str) -> list[Quantity]:
+    """Every money amount, staff figure and percentage in ``text`` (prose and budget tables)."""
+    from ingest.nlp import build_nlp, quantities_of
+
+    nlp = build_nlp()
+    if len(text) >= nlp.max_length:
+        nlp.max_length = len(text) + 1
+    return quantities_of(nlp(text))

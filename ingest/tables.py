@@ -1,0 +1,265 @@
+"""Budget tables: rows of figures under a header such as "Mio. kr., 2024-pl 2024 2025 … 2030".
+
+PDF extraction puts a row's cells on one line after its label ("2. Styrkelse af Livslinien 7,0
+7,0 …"), wraps long labels over lines, and sometimes puts the figures on a line of their own after
+the label. :func:`find_tables` reads the lines after each header and recovers the rows:
+
+* label lines are collected until a line ends in cells; a line of cells alone completes the
+  pending label; a line starting with a row number ("3.", "2.1") starts a new label;
+* a lone year ("2024") on a line is label text, not a cell;
+* "-", "X" and "Y" are empty cells (no fact); "20,8+Y" is at least 20,8;
+* a row with one cell fewer than the header has columns lacks the first column (an earlier
+  period); a row with fewer still stops early ("100,0" under 2024 … 2030 is 2024); a row with
+  more cells than its header uses an earlier header of the same table with that many columns;
+* where the header has a remarks column ("Bemærkninger"), lines after a row up to a blank line
+  are remarks;
+* the table ends at "Kilde:", "Anm.:", a footnote ("*…"), a long prose line, or after many
+  label lines without figures.
+
+Row kinds: "i alt"/"total"/"samlet" rows and group rows (an unnumbered row followed by numbered
+ones, e.g. "Forebyggelse af selvmord" above "1. …" and "2. …") are totals; rows of a cost
+table ("Udgift", "estimat", "overslag") are other; all other rows are allocations.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ingest.numbers import parse_digits, scale_factor, whole
+from ingest.quantities import Quantity, squash
+
+_YEAR = r"(?:19|20)\d\d"
+HEADER = re.compile(
+    r"(?P<unit>(?<![\w.])(?:mio|mia)\.?\s?kr\.?|(?<![\w.])1\.000\s?kr\.?|(?<![\w.])t\.\s?kr\.?|(?<![\w.])tkr\.?)"
+    r"(?:\s*,?\s*(?P<pl>\d{2,4}\s?-\s?pl\b|\d{4}-priser|løbende\s+priser))?"
+    rf"(?P<cols>(?:[ \t]+{_YEAR}(?:\s?[-–]\s?{_YEAR})?){{2,}}|[ \t]+(?:årligt|pr\.\s?år)[ \t]*$)"
+    r"(?P<rest>[^\n]*)",
+    re.IGNORECASE | re.MULTILINE,
+)
+NUMBER_CELL = re.compile(r"-?\d{1,3}(?:\.\d{3})+(?:,\d+)?|-?\d+(?:,\d+)?")
+AT_LEAST_CELL = re.compile(r"(\d{1,3}(?:\.\d{3})*(?:,\d+)?)\+[A-ZÆØÅ]")
+EMPTY_CELLS = frozenset({"-", "–", "—", "X", "x", "Y", "y", "..", "…", "n.a.", "i.a."})
+ROW_NUMBER = re.compile(r"\d{1,2}(?:\.\d{1,2})*\.?\s+[A-ZÆØÅ]")
+LONE_YEAR = re.compile(rf"{_YEAR}")
+END_MARKERS = re.compile(r"(?:kilde|anm|note|noter|fodnote)\b|\*", re.IGNORECASE)
+TOTAL_LABEL = re.compile(r"\b(?:i\s+alt|total|samlet|samlede|sum)\b", re.IGNORECASE)
+COST_TABLE = re.compile(r"\b(?:udgift\w*|estimat\w*|overslag\w*|driftsudgift\w*)\b", re.IGNORECASE)
+MAX_LABEL_LINES = 8
+MAX_PROSE_LINE = 180
+
+
+@dataclass
+class _Header:
+    start: int
+    end: int
+    unit: str
+    factor: int
+    price_level: str | None
+    columns: list[tuple[int | None, int | None]]  # (year, year_end); (None, None) for "årligt"
+    per_year: bool
+    remarks: bool
+    cost: bool
+
+
+@dataclass
+class _Row:
+    label: list[tuple[int, int]] = field(default_factory=list)  # spans of label text
+    cells: list[tuple[int, int, str]] = field(default_factory=list)
+    header: _Header | None = None
+
+    def numbered(self, text: str) -> bool:
+        return bool(self.label) and ROW_NUMBER.match(text[self.label[0][0]:self.label[0][1]]) is not None
+
+
+def find_headers(text: str) -> list[_Header]:
+    """The budget-table headers in ``text``."""
+    out = []
+    for m in HEADER.finditer(text):
+        cols_text = m.group("cols")
+        per_year = bool(re.search(r"årligt|pr\.\s?år", cols_text, re.IGNORECASE))
+        if per_year:
+            prefix = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
+            if re.search(r"\d", prefix) or len(prefix.split()) > 3:
+                continue  # "der afsættes 0,3 mio. kr. årligt" is prose, not a header
+            columns: list[tuple[int | None, int | None]] = [(None, None)]
+        else:
+            columns = []
+            for c in re.finditer(rf"({_YEAR})(?:\s?[-–]\s?({_YEAR}))?", cols_text):
+                columns.append((int(c.group(1)), int(c.group(2)) if c.group(2) else None))
+        title = text[max(0, text.rfind("\n", 0, max(0, text.rfind("\n", 0, m.start()) - 1))):m.start()]
+        pl = squash(m.group("pl")).replace(" ", "") if m.group("pl") else None
+        out.append(_Header(
+            start=m.start(), end=m.end(), unit=squash(m.group("unit")),
+            factor=scale_factor(m.group("unit").split()[0] if not m.group("unit").lower().startswith(("t", "1"))
+                                else "t.kr."),
+            price_level=pl, columns=columns, per_year=per_year,
+            remarks=bool(re.search(r"[A-Za-zÆØÅæøå]{3,}", m.group("rest") or "")),
+            cost=COST_TABLE.search(title + " " + text[m.start():m.end()]) is not None,
+        ))
+    return out
+
+
+def _cells(tokens: list[tuple[int, int, str]]) -> int:
+    """How many tokens at the end of a line are cells."""
+    n = 0
+    for _, _, tok in reversed(tokens):
+        if tok in EMPTY_CELLS or NUMBER_CELL.fullmatch(tok) or AT_LEAST_CELL.fullmatch(tok):
+            n += 1
+        else:
+            break
+    return n
+
+
+def _label_text(text: str, spans: list[tuple[int, int]]) -> str:
+    out = ""
+    for s, e in spans:
+        part = squash(text[s:e])
+        if out.endswith("-") and part[:1].islower() and part.split()[0] not in ("og", "eller", "samt", "til"):
+            out += part
+        else:
+            out = f"{out} {part}" if out else part
+    return re.sub(r"\*+$", "", out).strip()
+
+
+def _lines(text: str, start: int) -> list[tuple[int, int]]:
+    return [(start + m.start(), start + m.end()) for m in re.finditer(r"(?m)^.*$", text[start:])]
+
+
+def _read_table(text: str, header: _Header, headers: list[_Header]) -> list[_Row]:
+    rows: list[_Row] = []
+    seen = [header]
+    current = _Row(header=header)
+    remark = False
+
+    def finish() -> None:
+        nonlocal current, remark
+        if current.cells:
+            rows.append(current)
+            remark = bool(current.header and current.header.remarks)
+        current = _Row(header=seen[-1])
+
+    nxt = text.find("\n", header.end)
+    pos = len(text) if nxt < 0 else nxt + 1
+    label_lines = 0
+    for ls, le in _lines(text, pos):
+        line = text[ls:le]
+        stripped = line.strip()
+        if not stripped:
+            remark = False
+            continue
+        other = next((h for h in headers if ls <= h.start < le), None)
+        if other is not None:
+            finish()
+            seen.append(other)
+            current, remark, label_lines = _Row(header=other), False, 0
+            continue
+        if END_MARKERS.match(stripped):
+            break
+        tokens = [(ls + m.start(), ls + m.end(), m.group(0)) for m in re.finditer(r"\S+", line)]
+        n = _cells(tokens)
+        if n == 1 and LONE_YEAR.fullmatch(tokens[-1][2]) and len(seen[-1].columns) > 1:
+            n = 0  # "forskningsreserven 2024", "14. april\n2024": a year in a label
+        widest = max(len(h.columns) for h in seen)
+        n = min(n, widest)  # "Forskningsreserven 2024 100,0 - - …": the year belongs to the label
+        if n == 0:
+            numbered = ROW_NUMBER.match(stripped) is not None
+            if current.cells:
+                finish()
+                if remark and not numbered:
+                    continue
+            if remark and not numbered:
+                continue
+            remark = False
+            if len(stripped) > MAX_PROSE_LINE or label_lines >= MAX_LABEL_LINES:
+                break
+            span = (tokens[0][0], tokens[-1][1])
+            if ROW_NUMBER.match(stripped):
+                current.label = [span]
+                label_lines = 1
+            else:
+                current.label.append(span)
+                label_lines += 1
+            continue
+        label_tokens, cell_tokens = tokens[: len(tokens) - n], tokens[len(tokens) - n:]
+        if label_tokens:
+            if current.cells:
+                finish()
+            span = (label_tokens[0][0], label_tokens[-1][1])
+            if ROW_NUMBER.match(stripped) or remark:
+                current.label = [span]
+            else:
+                current.label.append(span)
+            remark = False
+        current.cells.extend(cell_tokens)
+        label_lines = 0
+        if len(current.cells) >= len(current.header.columns if current.header else []):
+            finish()
+    finish()
+    return rows
+
+
+def _columns(row: _Row, seen: list[_Header]) -> list[tuple[tuple[int | None, int | None], tuple[int, int, str]]]:
+    header = row.header
+    assert header is not None
+    cols = header.columns
+    cells = row.cells
+    if len(cells) > len(cols):
+        wider = next((h for h in reversed(seen) if len(h.columns) == len(cells)), None)
+        if wider is not None:
+            cols = wider.columns
+        else:
+            cells = cells[-len(cols):]
+    offset = 1 if len(cells) == len(cols) - 1 and len(cols) >= 3 else 0
+    return [(cols[i + offset], cell) for i, cell in enumerate(cells)]
+
+
+def _kind(row: _Row, nxt: _Row | None, label: str, text: str, header: _Header) -> str:
+    if TOTAL_LABEL.search(label):
+        return "total"
+    if not row.numbered(text) and nxt is not None and nxt.numbered(text):
+        return "total"
+    return "other" if header.cost else "allocated"
+
+
+def find_tables(text: str) -> tuple[list[Quantity], list[tuple[int, int]]]:
+    """Quantities read from budget tables in ``text``, and the spans of the tables' headers."""
+    headers = find_headers(text)
+    out: list[Quantity] = []
+    done_until = -1
+    for header in headers:
+        if header.start < done_until:
+            continue
+        rows = _read_table(text, header, headers)
+        seen = [h for h in headers if h.start >= header.start]
+        for i, row in enumerate(rows):
+            hdr = row.header or header
+            label = _label_text(text, row.label)
+            kind = _kind(row, rows[i + 1] if i + 1 < len(rows) else None, label, text, hdr)
+            row_start = row.label[0][0] if row.label else row.cells[0][0]
+            row_end = row.cells[-1][1]
+            for (year, year_end), (s, e, tok) in _columns(row, seen):
+                value = parse_digits(tok)
+                qualifier = None
+                if value is None:
+                    m = AT_LEAST_CELL.fullmatch(tok)
+                    if m is None:
+                        continue
+                    value, qualifier = parse_digits(m.group(1)), "mindst"
+                    if value is None:
+                        continue
+                out.append(Quantity(
+                    start=s, end=e, raw=tok, measure="money", value=whole(value * hdr.factor),
+                    qualifier=qualifier, unit_text=hdr.unit, year=year, year_end=year_end,
+                    per_year=hdr.per_year, kind=kind, price_level=hdr.price_level,  # type: ignore[arg-type]
+                    row_label=label or None, from_table=True, sentence_start=row_start,
+                    sentence_end=row_end, quote=squash(text[row_start:row_end]),
+                ))
+            done_until = max(done_until, row_end)
+    return out, [(h.start, h.end) for h in headers]
+
+
+def cell_value(token: str) -> Decimal | None:
+    """The number in one table cell, ``None`` for an empty cell ("-", "X")."""
+    return None if token in EMPTY_CELLS else parse_digits(token)
