@@ -81,11 +81,15 @@ class SearchIndex:
         self.lexical = lexical
         self.vectors = vectors
         self._encoder = encoder
+        self.model_cache: Path | str | None = None
         self._ids = {r.iri: i for i, r in enumerate(records)}
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self.rrf_k: float = DEFAULT_RRF_K
         self.weights: dict[str, float] = dict(DEFAULT_WEIGHTS)
         self.depth = HYBRID_DEPTH
+        # BM25's weight in the fusion is multiplied by the share of query words the corpus knows:
+        # an English question shares few words with Danish passages, and its BM25 list is noise.
+        self.scale_bm25_by_coverage = True
 
     def __len__(self) -> int:
         return len(self.records)
@@ -134,8 +138,12 @@ class SearchIndex:
         return cls(path, manifest, records, lexical, vectors, encoder)
 
     @classmethod
-    def open(cls, data_dir: Path | str, encoder: Encoder | None = None) -> SearchIndex:
-        """Open the live index; ``encoder`` (if given) must be the model that built it."""
+    def open(cls, data_dir: Path | str, encoder: Encoder | None = None, *, model_cache: Path | str | None = None) -> SearchIndex:
+        """Open the live index; ``encoder`` (if given) must be the model that built it.
+
+        Without ``encoder``, the model named in the manifest is loaded (from ``model_cache``) on
+        the first query that needs it; BM25-only use never loads it.
+        """
         root = index_root(data_dir)
         try:
             version = (root / "CURRENT").read_text(encoding="utf-8").strip()
@@ -159,7 +167,9 @@ class SearchIndex:
             raise IndexCorruptError(path, str(exc)) from exc
         if not len(records) == len(vectors) == lexical.n == manifest["count"]:
             raise IndexCorruptError(path, f"{len(records)} records, {len(vectors)} vectors, manifest says {manifest['count']}")
-        return cls(path, manifest, records, lexical, vectors, encoder)
+        index = cls(path, manifest, records, lexical, vectors, encoder)
+        index.model_cache = model_cache
+        return index
 
     @property
     def encoder(self) -> Encoder:
@@ -167,7 +177,7 @@ class SearchIndex:
         if self._encoder is None:
             from search.encoder import load_encoder
 
-            encoder = load_encoder(self.manifest["encoder"]["name"])
+            encoder = load_encoder(self.manifest["encoder"]["name"], cache_dir=self.model_cache)
             _check_encoder(self.manifest, encoder)
             self._encoder = encoder
         return self._encoder
@@ -201,10 +211,13 @@ class SearchIndex:
         ranks = {name: {int(i): r for r, i in enumerate(ids, start=1)} for name, (ids, _) in lists.items()}
         raw = {name: {int(i): float(s) for i, s in zip(ids, sc)} for name, (ids, sc) in lists.items()}
         if mode == "hybrid":
+            weights = dict(self.weights if weights is None else weights)
+            if self.scale_bm25_by_coverage:
+                weights["bm25"] = weights.get("bm25", 1.0) * self.lexical.coverage(query)
             fused = reciprocal_rank_fusion(
                 {name: [int(i) for i in ids] for name, (ids, _) in lists.items()},
                 k=self.rrf_k if rrf_k is None else rrf_k,
-                weights=self.weights if weights is None else weights,
+                weights=weights,
             )[:k]
         else:
             fused = list(raw[mode].items())[:k]

@@ -77,7 +77,12 @@ def _word_tokens(word: str) -> list[str]:
 
 def tokenize(text: str) -> list[str]:
     """Index/query tokens of a text (see the module docstring)."""
-    out: list[str] = []
+    return [t for group in token_groups(text) for t in group]
+
+
+def token_groups(text: str) -> list[list[str]]:
+    """The tokens of each word of ``text`` (stop words give none), number-word pairs in their own group."""
+    out: list[list[str]] = []
     pending_number: str | None = None
     for match in TOKEN_RE.finditer(text.lower()):
         raw = re.sub(r"[’']s$", "", match.group())  # genitive: "FN’s" → "fn"
@@ -91,9 +96,10 @@ def tokenize(text: str) -> list[str]:
         else:
             tokens = _word_tokens(raw)
         if pending_number is not None and tokens:
-            out.append(f"{pending_number}_{tokens[0]}")
+            out.append([f"{pending_number}_{tokens[0]}"])
         pending_number = tokens[0] if len(tokens) == 1 and NUMBER_RE.fullmatch(raw) else None
-        out.extend(tokens)
+        if tokens:
+            out.append(tokens)
     return out
 
 
@@ -125,6 +131,16 @@ class BM25Index:
 
         n = json.loads((directory / "lexical.json").read_text(encoding="utf-8"))["n"]
         return cls(bm25s.BM25.load(str(directory), mmap=False), n)
+
+    def coverage(self, query: str) -> float:
+        """Share of the query's words (stop words aside) with a token in the index; 0 without words.
+
+        Low for a query in another language than the corpus (an English question against Danish
+        passages): the hybrid search then trusts BM25 less.
+        """
+        words = [g for g in token_groups(query) if "_" not in g[0]]
+        vocab = self._bm25.vocab_dict
+        return sum(any(t in vocab for t in g) for g in words) / len(words) if words else 0.0
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every passage for ``query`` (zeros when no query token is indexed)."""

@@ -124,3 +124,16 @@ def test_dev_chunking_spans(corpus_dir):
         assert re.sub(r"\s+", " ", raw) == r.text and len(r.text.split()) <= 150
     assert len({r.iri for r in records}) == len(records)
     assert np.all(np.diff([r.raw_start for r in records if r.doc_key == records[0].doc_key]) > 0)
+
+
+@pytest.mark.slow
+def test_gold_search_with_the_real_model_on_dev_chunks(encoder, corpus_dir, tmp_path):
+    """A regression floor on the dev chunking (the product's targets are measured on ingest's passages)."""
+    from search.index import SearchIndex
+
+    index = SearchIndex.build(chunk_corpus_for_dev(corpus_dir), encoder, tmp_path)
+    result = evaluate_search(index, corpus_dir.parent / "eval" / "gold" / "questions.jsonl", corpus_dir)
+    print("\n" + format_report(result))
+    hybrid, dense, bm25 = (result["modes"][m] for m in ("hybrid", "dense", "bm25"))
+    assert hybrid["da"]["hit"] >= 0.80 and hybrid["en"]["hit"] >= 0.45 and hybrid["all"]["mrr"] >= 0.50
+    assert hybrid["all"]["hit"] >= max(dense["all"]["hit"], bm25["all"]["hit"])

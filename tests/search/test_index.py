@@ -129,6 +129,17 @@ def test_search_modes_report_per_mode_ranks(built):
         assert h.scores["bm25"] is None or h.scores["bm25"] > 0
 
 
+def test_hybrid_scales_bm25_by_query_coverage(built):
+    index, _, _ = built
+    query = "How much money goes to DRISP?"  # of how, much, money, goes, to, drisp only "drisp" is indexed
+    assert index.lexical.coverage(query) == 1 / 6
+    lists = {m: [h.iri for h in index.search(query, 100, m)] for m in ("bm25", "dense")}
+    expected = reciprocal_rank_fusion(lists, weights={"bm25": 1 / 6, "dense": 1.0})[:5]
+    assert [(h.iri, h.score) for h in index.search(query, 5)] == expected
+    index.scale_bm25_by_coverage = False
+    assert [(h.iri, h.score) for h in index.search(query, 5)] == reciprocal_rank_fusion(lists)[:5]
+
+
 def test_search_filters(built):
     index, _, _ = built
     allowed = {"urn:p:1", "urn:p:4", "urn:p:unknown"}
@@ -155,3 +166,31 @@ def test_lexical_search_does_not_load_the_encoder(built, monkeypatch):
     index = SearchIndex.open(data_dir)
     monkeypatch.setattr(index_module.SearchIndex, "encoder", property(lambda self: pytest.fail("encoder loaded")))
     assert index.search("DRISP", 1, "bm25")[0].iri == "urn:p:0"
+
+
+# --------------------------------------------------------------------------- slow: the real model
+
+
+@pytest.mark.slow
+def test_real_encoder_index(encoder, corpus_dir, tmp_path, monkeypatch):
+    from search.evaluate import chunk_corpus_for_dev
+
+    records = [r for r in chunk_corpus_for_dev(corpus_dir) if r.doc_key.startswith("000_")]
+    index = SearchIndex.build(records, encoder, tmp_path)
+    assert index.manifest["encoder"] == {"name": encoder.name, "fingerprint": encoder.fingerprint, "dim": 384}
+    drisp = index.search("Hvor mange penge får DRISP i 2024?", 3)
+    assert "DRISP" in drisp[0].record.text and set(drisp[0].ranks) == {"bm25", "dense"}
+    english = index.search("How much does the Capital Region get for follow-up after child psychiatric treatment?", 3, "dense")
+    assert any("9,4 mio. kr." in h.record.text for h in english)
+
+    loaded: list[str] = []
+
+    def fake_load(name, cache_dir=None):
+        loaded.append(name)
+        return encoder
+
+    monkeypatch.setattr("search.encoder.load_encoder", fake_load)
+    lazy = SearchIndex.open(tmp_path)  # no encoder: the manifest's model is loaded on the first dense query
+    assert lazy.search("DRISP", 1, "bm25")[0].iri == drisp[0].iri and loaded == []
+    assert [h.iri for h in lazy.search("Hvor mange penge får DRISP i 2024?", 3)] == [h.iri for h in drisp]
+    assert loaded == [encoder.name]

@@ -66,6 +66,13 @@ def test_bm25_number_spellings_and_names(bm25):
     assert ids(bm25.search("initiativer", 10)) == [6]  # the stem matches "Initiativet"
 
 
+def test_bm25_query_coverage(bm25):
+    assert bm25.coverage("DRISP 2024") == 1.0
+    assert bm25.coverage("What is DRISP?") == 1 / 3  # what, is, drisp
+    assert bm25.coverage("9,4 mio.") == 1.0  # the "9,4_mio" pair does not count
+    assert bm25.coverage("og i") == 0.0  # stop words only
+
+
 def test_bm25_no_match_and_filter(bm25):
     assert ids(bm25.search("skizofreni", 10)) == []
     assert ids(bm25.search("mio", 10, allowed=np.array([2, 3]))) == [2]
