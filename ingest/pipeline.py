@@ -65,7 +65,9 @@ def validate(graph: Graph, path: Path | str) -> None:
 
 def default_extractors() -> list[Extractor]:
     """Fact extractors run on every document (money, actors, …), each yielding triples."""
-    return []
+    from ingest.facts import fact_triples
+
+    return [fact_triples]
 
 
 def build_document(source: SourceDocument, config: Config) -> DocumentGraph:
@@ -93,6 +95,7 @@ def ingest_paths(
         return report
     if files_hint:
         files_hint(len(files))
+    ensure_vocabulary(store)
     stored = store.documents()
     by_id = {doc.iri: doc for doc in stored.values()}
     manifests: dict[Path, dict[str, dict[str, str]]] = {}
@@ -144,6 +147,25 @@ def _ingest_one(path, store, config, extractors, report, stored, by_id, manifest
         return "failed"
     (report.replaced if previous else report.added).append(source.key)
     return "replaced" if previous else "added"
+
+
+def ensure_vocabulary(store: GraphStore) -> None:
+    """Keep the vocabulary (labels, comments, amount-kind concepts) in the store as its own graph."""
+    import hashlib
+
+    from rdflib import Literal
+
+    from kg.namespace import KG, KGR, vocab_text
+
+    graph = KGR["graph/vocabulary"]
+    text = vocab_text()
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    ask = f'ASK {{ GRAPH <{graph}> {{ <{KGR["graph/vocabulary"]}> kg:contentHash "{digest}" }} }}'
+    if store.query(ask).askAnswer:
+        return
+    vocab = Graph().parse(data=text, format="turtle")
+    triples = [*vocab, (graph, KG.contentHash, Literal(digest))]
+    store.replace(graph, triples)
 
 
 def _save_text(data_dir: Path, source: SourceDocument) -> None:

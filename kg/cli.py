@@ -53,9 +53,13 @@ def ingest(
     store: StoreOpt = None,
     config: ConfigOpt = None,
     no_shacl: Annotated[bool, typer.Option("--no-shacl", help="Skip SHACL validation (not recommended).")] = False,
+    no_index: Annotated[bool, typer.Option("--no-index", help="Only the graph; do not update the search index.")] = False,
     quiet: Quiet = False,
 ) -> None:
-    """Read, repair, segment and extract documents into the graph; unchanged files are skipped."""
+    """Read, repair, segment and extract documents into the graph, then update the search index.
+
+    Unchanged files are skipped; the index is rebuilt when the graph changed or the index is missing.
+    """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ingest.pipeline import ingest_paths
@@ -81,8 +85,24 @@ def ingest(
                 f"{len(report.unchanged)} unchanged, {len(report.failed)} failed; "
                 f"{len(graph_store)} triples in {cfg.store} store at {cfg.data_dir}"
             )
+            if not no_index and cfg.store != "memory" and _index_needed(cfg, graph_store, report.changed):
+                from kg.cli_search import build_search_index
+
+                build_search_index(cfg, graph_store, quiet)
     if report.failed and not (report.added or report.replaced or report.unchanged):
         raise typer.Exit(1)
+
+
+def _index_needed(cfg, graph_store, changed: bool) -> bool:
+    from search.records import SearchIndexError
+    from search.service import index_in_step, open_index
+
+    if changed:
+        return True
+    try:
+        return not index_in_step(graph_store, open_index(cfg))
+    except SearchIndexError:
+        return True
 
 
 @app.command()
@@ -158,3 +178,5 @@ def settings() -> None:
 
 def main() -> None:  # pragma: no cover
     app()
+
+import kg.cli_search  # noqa: E402,F401  (registers index, search and eval)

@@ -12,14 +12,15 @@ from kg.namespace import PREFIXES
 from kg.store import GraphStore
 
 STATS_QUERY = """
-SELECT ?doc ?key
-  (COUNT(DISTINCT ?s) AS ?sections) (COUNT(DISTINCT ?p) AS ?passages) (COUNT(DISTINCT ?f) AS ?facts)
-WHERE {
+SELECT ?doc ?key ?sections ?passages ?facts WHERE {
   ?doc a kg:Document ; kg:sourceKey ?key .
-  OPTIONAL { ?s a kg:Section ; kg:inDocument ?doc }
-  OPTIONAL { ?p a kg:Passage ; kg:inDocument ?doc }
-  OPTIONAL { ?f a ?fc ; kg:inDocument ?doc . FILTER(?fc IN (kg:MoneyAmount, kg:StaffFigure, kg:PercentFigure)) }
-} GROUP BY ?doc ?key ORDER BY ?key
+  { SELECT ?doc (COUNT(?s) AS ?sections) WHERE { ?doc a kg:Document . OPTIONAL { ?s a kg:Section ; kg:inDocument ?doc } } GROUP BY ?doc }
+  { SELECT ?doc (COUNT(?p) AS ?passages) WHERE { ?doc a kg:Document . OPTIONAL { ?p a kg:Passage ; kg:inDocument ?doc } } GROUP BY ?doc }
+  { SELECT ?doc (COUNT(?f) AS ?facts) WHERE {
+      ?doc a kg:Document .
+      OPTIONAL { ?f kg:inDocument ?doc ; a ?fc . FILTER(?fc IN (kg:MoneyAmount, kg:StaffFigure, kg:PercentFigure)) } }
+    GROUP BY ?doc }
+} ORDER BY ?key
 """
 
 RDF_FORMATS = {"turtle": "turtle", "ttl": "turtle", "nquads": "nquads", "nq": "nquads", "trig": "trig",

@@ -20,7 +20,7 @@ def kg(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
 def data_dir(tmp_path_factory) -> Path:
     data = tmp_path_factory.mktemp("cli") / "data"
     root = Path(__file__).resolve().parent.parent
-    done = kg("ingest", str(root / "corpus"), "--data-dir", str(data), "--quiet", cwd=root)
+    done = kg("ingest", str(root / "corpus"), "--data-dir", str(data), "--quiet", "--no-index", cwd=root)
     assert done.returncode == 0, done.stderr
     return data
 
@@ -34,7 +34,7 @@ def test_help_is_instant_and_lists_commands():
 
 def test_ingest_reports_counts_and_is_idempotent(data_dir):
     root = Path(__file__).resolve().parent.parent
-    done = kg("ingest", str(root / "corpus"), "--data-dir", str(data_dir), cwd=root)
+    done = kg("ingest", str(root / "corpus"), "--data-dir", str(data_dir), "--no-index", cwd=root)
     assert done.returncode == 0
     assert "0 added, 0 replaced, 5 unchanged, 0 failed" in done.stderr
 
@@ -74,6 +74,6 @@ def test_export_turtle_parses(data_dir, tmp_path):
 def test_ingest_of_only_bad_files_exits_nonzero(tmp_path):
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\xff\xfe\x00\x00")
-    done = kg("ingest", str(bad), "--data-dir", str(tmp_path / "d"))
+    done = kg("ingest", str(bad), "--data-dir", str(tmp_path / "d"), "--no-index")
     assert done.returncode == 1
     assert f"error: {bad}: " in done.stderr

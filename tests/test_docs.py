@@ -26,6 +26,8 @@ def test_every_cli_command_is_in_the_readme():
 
     readme = (ROOT / "README.md").read_text("utf-8")
     names = [c.name or c.callback.__name__ for c in app.registered_commands]
+    for group in app.registered_groups:
+        names += [f"{group.name} {c.name or c.callback.__name__}" for c in group.typer_instance.registered_commands]
     for name in names:
         assert f"kg {name}" in readme, f"`kg {name}` is not documented in README.md"
 

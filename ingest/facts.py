@@ -1,0 +1,53 @@
+"""Fact extraction over a whole document: figures (money, staff, percentages) and initiatives.
+
+Runs on the repaired text of one document and yields triples for its named graph. Every fact
+keeps its provenance: the passage it lies in (prov:wasDerivedFrom), its character span, its page
+and the quoted sentence or table row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rdflib import Literal
+from rdflib.namespace import RDF, RDFS, XSD
+
+from ingest.initiatives import find_initiatives
+from ingest.quantities import Quantity, extract_quantities
+from kg.model import DocumentGraph
+from kg.namespace import KG, KGR
+
+
+def fact_iri(doc_id: str, n: int):
+    return KGR[f"doc/{doc_id}/fact/{n}"]
+
+
+def quantities_of(doc: DocumentGraph) -> list[Quantity]:
+    cached = getattr(doc, "_quantities", None)
+    if cached is None:
+        cached = extract_quantities(doc.repaired.text)
+        doc._quantities = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def fact_triples(doc: DocumentGraph) -> Iterator[tuple]:
+    """Triples for the document's agreement, initiatives and figures, linked to each other."""
+    quantities = quantities_of(doc)
+    initiatives, by_quantity = find_initiatives(doc.repaired.text, doc.sections, quantities)
+    agreement = KGR[f"doc/{doc.doc_id}/agreement"]
+    yield agreement, RDF.type, KG.Agreement
+    yield agreement, RDFS.label, Literal(doc.source.metadata.get("title") or doc.source.key)
+    yield agreement, KG.inDocument, doc.iri
+    for init in initiatives:
+        yield from init.triples(doc.doc_id, doc.iri, doc.passage_for(init.start))
+    for n, q in enumerate(quantities):
+        node = fact_iri(doc.doc_id, n)
+        yield from q.triples(node, doc.iri, doc.passage_for(q.start))
+        page = doc.repaired.page_at(q.start)
+        if page is not None:
+            yield node, KG.page, Literal(page, datatype=XSD.integer)
+        raw_start, raw_end = doc.repaired.raw_span(q.start, q.end)
+        yield node, KG.rawStart, Literal(raw_start, datatype=XSD.integer)
+        yield node, KG.rawEnd, Literal(raw_end, datatype=XSD.integer)
+        if n in by_quantity:
+            yield node, KG.forInitiative, by_quantity[n].iri(doc.doc_id)

@@ -1,0 +1,140 @@
+"""Initiatives of a document, and which initiative each figure belongs to.
+
+Initiatives come from two places: budget-table rows (their labels, from the quantities found in
+tables) and sections that name an initiative ("Initiativ 3a.", "Anbefaling 2 – …", status-table
+rows ending in the responsible actors "(DR og KL)", and headings that match a table row or
+allocate money). A figure belongs to its table row's initiative, or to the initiative whose
+section it stands in. Cross-document identity is decided later, over the whole store
+(:mod:`kg.link`), from the match keys made here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+from rdflib import Literal, URIRef
+from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
+
+from kg.namespace import KG, KGR
+
+LEADING_NUMBER = re.compile(
+    r"^\s*(?:(?:Initiativ|Anbefaling)\s+\d+[a-zæøå]?\.?\s*[–—-]?\s*|\d{1,2}[.)]\s+|[a-zæøå]\)\s+)", re.I
+)
+ACTOR_PARENS = re.compile(r"\s*\((?:[A-ZÆØÅ]{2,6}(?:\s*(?:og|,|/)\s*[A-ZÆØÅ]{2,6})*)\)")
+QUOTED = re.compile(r"[”“\"]\s*([^”“\"]{5,200}?)\s*[”“\"]")
+NOT_INITIATIVE = re.compile(r"\b(?:i alt|bevillingsramme|udgifter|finansiering|reserve|pulje i alt)\b", re.I)
+MATCH_THRESHOLD = 85.0
+
+
+def match_key(label: str) -> str:
+    """Lower case, no numbering, no actor parentheses, no punctuation: 'initiativ 3a. ”X” (DR)' → 'x'."""
+    text = LEADING_NUMBER.sub("", label)
+    text = ACTOR_PARENS.sub("", text)
+    text = re.sub(r"[^\w\s]", " ", text.lower())
+    return " ".join(text.split())
+
+
+def same_initiative(a: str, b: str) -> bool:
+    """Whether two match keys name the same initiative (token-set similarity, or one contains the other)."""
+    if not a or not b:
+        return False
+    if a == b or (min(len(a), len(b)) >= 12 and (a in b or b in a)):
+        return True
+    return fuzz.token_set_ratio(a, b) >= MATCH_THRESHOLD and min(len(a.split()), len(b.split())) >= 2
+
+
+def clean_label(title: str) -> str:
+    """Display label: the quoted name of 'Initiativ 3a. ”…”', else the title without numbering."""
+    if m := QUOTED.search(title):
+        return m.group(1).strip()
+    label = LEADING_NUMBER.sub("", title).strip()
+    return label.rstrip(" .:") or title.strip()
+
+
+@dataclass
+class Initiative:
+    n: int
+    label: str
+    start: int
+    end: int
+    source: str  # section | table-row
+    section_order: int | None = None
+    responsible: tuple[str, ...] = ()
+    theme: str | None = None
+    quantities: list[int] = field(default_factory=list)  # indexes into the document's quantity list
+
+    @property
+    def key(self) -> str:
+        return match_key(self.label)
+
+    def iri(self, doc_id: str) -> URIRef:
+        return KGR[f"doc/{doc_id}/initiative/{self.n}"]
+
+    def triples(self, doc_id: str, doc: URIRef, passage: URIRef | None) -> Iterator[tuple]:
+        node = self.iri(doc_id)
+        yield node, RDF.type, KG.Initiative
+        yield node, RDFS.label, Literal(self.label)
+        yield node, SKOS.prefLabel, Literal(self.label, lang="da")
+        yield node, KG.matchKey, Literal(self.key)
+        yield node, KG.initiativeSource, Literal(self.source)
+        yield node, KG.inDocument, doc
+        yield node, KG.partOfAgreement, KGR[f"doc/{doc_id}/agreement"]
+        yield node, KG.charStart, Literal(self.start, datatype=XSD.integer)
+        yield node, KG.charEnd, Literal(self.end, datatype=XSD.integer)
+        if self.theme:
+            yield node, KG.theme, Literal(self.theme)
+        if passage is not None:
+            yield node, PROV.wasDerivedFrom, passage
+
+
+def find_initiatives(text: str, sections: Sequence, quantities: Sequence) -> tuple[list[Initiative], dict[int, Initiative]]:
+    """The document's initiatives and, for each quantity index, the initiative it belongs to."""
+    found: list[Initiative] = []
+    by_quantity: dict[int, Initiative] = {}
+
+    def lookup(label: str) -> Initiative | None:
+        key = match_key(label)
+        return next((i for i in found if same_initiative(i.key, key)), None)
+
+    # 1. budget-table rows; group rows ("Forebyggelse af selvmord 55,8 …") become themes of the rows below
+    theme: str | None = None
+    for qi, q in enumerate(quantities):
+        if not (q.from_table and q.row_label) or NOT_INITIATIVE.search(q.row_label):
+            continue
+        numbered = bool(LEADING_NUMBER.match(q.row_label))
+        if not numbered and q.kind == "total":
+            theme = clean_label(q.row_label)
+        init = lookup(q.row_label)
+        if init is None:
+            s = q.sentence_start
+            init = Initiative(len(found), clean_label(q.row_label), s, s + len(q.row_label), "table-row",
+                              theme=theme if numbered else None)
+            found.append(init)
+        init.quantities.append(qi)
+        by_quantity[qi] = init
+    # 2. sections that name an initiative
+    allocating = {
+        sec.order for sec in sections
+        for q in quantities if q.measure == "money" and q.kind == "allocated" and not q.from_table
+        and sec.start <= q.start < sec.end
+    }
+    for sec in sections:
+        if sec.kind == "initiative" or (sec.kind in ("heading", "numbered") and (lookup(sec.title) or sec.order in allocating)):
+            label = clean_label(sec.title)
+            if NOT_INITIATIVE.search(label) or len(label.split()) > 25:
+                continue
+            init = lookup(sec.title)
+            if init is None:
+                init = Initiative(len(found), label, sec.start, sec.start + len(sec.title), "section")
+                found.append(init)
+            init.section_order = sec.order
+            init.responsible = tuple(re.findall(r"\b[A-ZÆØÅ]{2,6}\b", m.group(0))) if (
+                m := ACTOR_PARENS.search(sec.title)) else init.responsible
+            for qi, q in enumerate(quantities):
+                if qi not in by_quantity and sec.start <= q.start < sec.end:
+                    init.quantities.append(qi)
+                    by_quantity[qi] = init
+    return found, by_quantity

@@ -1,0 +1,153 @@
+"""``kg index``, ``kg search`` and ``kg eval``: thin commands over search.service and the scorers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from kg.cli import ConfigOpt, DataDir, Quiet, StoreOpt, _config, _console, _errors, app
+
+ModelOpt = Annotated[Optional[str], typer.Option("--model", help="Sentence-transformers model name or path. [default: the offline multilingual-e5-small]")]
+GOLD_DEFAULT = Path("eval/gold")
+
+eval_app = typer.Typer(help="Score extraction and retrieval against gold files; results also go to eval/results/.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+
+def _progress(quiet: bool, label: str):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    return Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                    console=_console(quiet), transient=True, disable=quiet)
+
+
+def build_search_index(cfg, graph_store, quiet: bool) -> None:
+    from search.service import build_index
+
+    with _progress(quiet, "embedding passages") as bar:
+        task = bar.add_task("embed", total=None)
+        index = build_index(graph_store, cfg, progress=lambda done, total: bar.update(task, completed=done, total=total))
+    _console(quiet).print(f"search index: {len(index)} passages, {index.manifest['vector_index']['kind']} vectors, "
+                          f"model {index.manifest['encoder']['name']}")
+
+
+@app.command()
+def index(data_dir: DataDir = None, store: StoreOpt = None, config: ConfigOpt = None, model: ModelOpt = None,
+          quiet: Quiet = False) -> None:
+    """(Re)build the search index from the graph's passages; unchanged passages reuse cached embeddings."""
+    from kg.store import open_store
+
+    with _errors():
+        cfg = _config(data_dir, store, config, model=model)
+        with open_store(cfg.store, cfg.data_dir) as graph_store:
+            build_search_index(cfg, graph_store, quiet)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="A question or keywords, in Danish or English.")],
+    k: Annotated[int, typer.Option("-k", help="Number of passages.")] = 5,
+    mode: Annotated[str, typer.Option(help="hybrid | bm25 | dense")] = "hybrid",
+    doc: Annotated[Optional[str], typer.Option(help="Only this document (id, file name or title words).")] = None,
+    year: Annotated[Optional[int], typer.Option(help="Only passages with facts for this year.")] = None,
+    actor: Annotated[Optional[str], typer.Option(help="Only passages mentioning this actor.")] = None,
+    initiative: Annotated[Optional[str], typer.Option(help="Only passages about this initiative.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    data_dir: DataDir = None, store: StoreOpt = None, config: ConfigOpt = None,
+) -> None:
+    """Ranked passages with document, page, score and the amount/initiative facts they hold."""
+    from dataclasses import asdict
+
+    from kg.store import open_store
+    from search.service import SearchFilters, open_index
+    from search.service import search as run_search
+
+    with _errors():
+        cfg = _config(data_dir, store, config)
+        with open_store(cfg.store, cfg.data_dir) as graph_store:
+            results = run_search(graph_store, open_index(cfg), query, k=k, mode=mode,
+                                 filters=SearchFilters(doc, year, actor, initiative))
+    if as_json:
+        typer.echo(json.dumps([asdict(r) for r in results], ensure_ascii=False, indent=2))
+        return
+    console = _console()
+    for r in results:
+        page = f", side {r.page}" if r.page else ""
+        console.print(f"[bold]{r.rank}.[/bold] {r.doc_title} ({r.doc_key}{page}) score {r.score:.4f}")
+        console.print("   " + r.text[:400].replace("\n", " ") + ("…" if len(r.text) > 400 else ""))
+        for f in r.facts[:5]:
+            init = f" → {f['initiative_label']}" if f.get("initiative_label") else ""
+            console.print(f"   [green]{f['label']}[/green] {f.get('kind') or ''}{init}")
+
+
+def _write_results(name: str, data: dict, report: str) -> Path:
+    out = Path("eval/results")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{name}.json").write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), "utf-8")
+    (out / f"{name}.md").write_text(report + "\n", "utf-8")
+    return out / f"{name}.md"
+
+
+@eval_app.command("search")
+def eval_search(
+    gold: Annotated[Path, typer.Option(help="Folder with questions.jsonl.")] = GOLD_DEFAULT,
+    corpus: Annotated[Path, typer.Option(help="Folder with the questions' documents.")] = Path("corpus"),
+    k: Annotated[int, typer.Option("-k")] = 5,
+    data_dir: DataDir = None, config: ConfigOpt = None,
+) -> None:
+    """hit@k and MRR for BM25, dense and hybrid search, Danish and English separately."""
+    from search.evaluate import evaluate_search, format_report
+    from search.service import open_index
+
+    with _errors():
+        cfg = _config(data_dir, None, config)
+        result = evaluate_search(open_index(cfg), gold / "questions.jsonl", corpus, k=k)
+    report = format_report(result)
+    typer.echo(report)
+    _console().print(f"written to {_write_results('search', result, report)}")
+
+
+def extracted_amounts(graph_store) -> list[dict]:
+    rows = graph_store.query("""
+    SELECT ?key ?v ?year ?yearEnd ?perYear ?open ?kind ?table ?row ?ilabel ?f WHERE {
+      ?f a kg:MoneyAmount ; kg:value ?v ; kg:inDocument ?d . ?d kg:sourceKey ?key .
+      OPTIONAL { ?f kg:year ?year } OPTIONAL { ?f kg:yearEnd ?yearEnd }
+      OPTIONAL { ?f kg:perYear ?perYear } OPTIONAL { ?f kg:openEnded ?open }
+      OPTIONAL { ?f kg:amountKind ?k . BIND(LCASE(STRAFTER(STR(?k), "#")) AS ?kind) }
+      OPTIONAL { ?f kg:fromTable ?table } OPTIONAL { ?f kg:rowLabel ?row }
+      OPTIONAL { ?f kg:forInitiative ?i . ?i rdfs:label ?ilabel }
+    }""")
+    kinds = {"allocated": "allocated", "share": "share", "used": "used", "total": "total", "otherkind": "other"}
+    return [
+        {"doc": str(r.key), "amount_dkk": int(float(r.v)), "year": int(r.year) if r.year is not None else None,
+         "year_end": int(r.yearEnd) if r.yearEnd is not None else None,
+         "per_year": bool(r.perYear.toPython()) if r.perYear is not None else False,
+         "open_ended": bool(r.open.toPython()) if r.open is not None else False,
+         "kind": kinds.get(str(r.kind), "other") if r.kind is not None else "other",
+         "from_table": bool(r.table.toPython()) if r.table is not None else False,
+         "row_label": str(r.row) if r.row is not None else None,
+         "initiative": str(r.ilabel) if r.ilabel is not None else None, "iri": str(r.f)}
+        for r in rows
+    ]
+
+
+@eval_app.command("extraction")
+def eval_extraction(
+    gold: Annotated[Path, typer.Option(help="Folder with amounts.jsonl.")] = GOLD_DEFAULT,
+    data_dir: DataDir = None, store: StoreOpt = None, config: ConfigOpt = None,
+) -> None:
+    """Money facts in the graph scored against gold: recall, Bilag 1 precision, period/kind agreement, linking."""
+    from kg.eval_amounts import format_report, score_amounts
+    from kg.store import open_store
+
+    with _errors():
+        cfg = _config(data_dir, store, config)
+        with open_store(cfg.store, cfg.data_dir) as graph_store:
+            facts = extracted_amounts(graph_store)
+        metrics = score_amounts(facts, gold / "amounts.jsonl")
+    report = format_report(metrics)
+    typer.echo(report)
+    _console().print(f"written to {_write_results('extraction', metrics, report)}")

@@ -1,0 +1,177 @@
+"""Search over the graph's passages: build the index from the store, answer queries with facts.
+
+This module is the seam between ``kg`` (the graph) and ``search`` (the index): passages are read
+from the store with SPARQL, and each hit comes back with its document, page, span and the facts
+(amounts, initiatives) the graph holds for that passage. Graph filters (document, year, actor,
+initiative) become sets of allowed passage IRIs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from kg.settings import Config
+from kg.store import GraphStore
+from search.records import PassageRecord
+
+PASSAGES_QUERY = """
+SELECT ?p ?doc ?key ?text ?hash ?page ?rs ?re ?title WHERE {
+  ?p a kg:Passage ; kg:inDocument ?doc ; kg:text ?text ; kg:contentHash ?hash ;
+     kg:rawStart ?rs ; kg:rawEnd ?re ; kg:inSection ?sec .
+  ?doc kg:sourceKey ?key .
+  OPTIONAL { ?sec dcterms:title ?title }
+  OPTIONAL { ?p kg:page ?page }
+} ORDER BY ?key ?p"""
+
+YEARS_QUERY = """
+SELECT ?p ?year WHERE { ?f prov:wasDerivedFrom ?p ; kg:year ?year . ?p a kg:Passage }"""
+
+FACTS_QUERY = """
+SELECT ?p ?f ?label ?value ?year ?yearEnd ?perYear ?openEnded ?kind ?quote ?init ?initLabel ?cls WHERE {
+  VALUES ?p { %s }
+  ?f prov:wasDerivedFrom ?p ; kg:value ?value ; a ?cls ; rdfs:label ?label .
+  FILTER(?cls IN (kg:MoneyAmount, kg:StaffFigure, kg:PercentFigure))
+  OPTIONAL { ?f kg:year ?year } OPTIONAL { ?f kg:yearEnd ?yearEnd }
+  OPTIONAL { ?f kg:perYear ?perYear } OPTIONAL { ?f kg:openEnded ?openEnded }
+  OPTIONAL { ?f kg:amountKind/skos:notation ?kind }
+  OPTIONAL { ?f kg:text ?quote }
+  OPTIONAL { ?f kg:forInitiative ?init . ?init rdfs:label ?initLabel }
+} ORDER BY ?p ?f"""
+
+
+def passage_records(store: GraphStore) -> list[PassageRecord]:
+    years: dict[str, set[int]] = {}
+    for row in store.query(YEARS_QUERY):
+        years.setdefault(str(row.p), set()).add(int(row.year))
+    records = []
+    for row in store.query(PASSAGES_QUERY):
+        iri = str(row.p)
+        records.append(PassageRecord(
+            iri=iri, doc_id=str(row.doc).rsplit("/", 1)[-1], doc_key=str(row.key), text=str(row.text),
+            content_hash=str(row.hash), page=int(row.page) if row.page is not None else None,
+            raw_start=int(row.rs), raw_end=int(row.re), year_hints=tuple(sorted(years.get(iri, ()))),
+        ))
+    return records
+
+
+def build_index(store: GraphStore, config: Config, progress: Callable[[int, int], None] | None = None):
+    """(Re)build the search index for every passage in the store; cached embeddings are reused."""
+    from search.encoder import load_encoder
+    from search.index import SearchIndex
+
+    encoder = load_encoder(None if config.model == "default" else config.model, cache_dir=config.model_cache)
+    return SearchIndex.build(passage_records(store), encoder, config.data_dir, progress)
+
+
+def open_index(config: Config):
+    from search.index import SearchIndex
+
+    return SearchIndex.open(config.data_dir)
+
+
+def index_in_step(store: GraphStore, index) -> bool:
+    """Whether the index holds exactly the store's passages with the same text."""
+    have = {(r.iri, r.content_hash) for r in index.records}
+    want = {(r.iri, r.content_hash) for r in passage_records(store)}
+    return have == want
+
+
+@dataclass
+class SearchFilters:
+    doc: str | None = None  # document id, source key or title fragment
+    year: int | None = None
+    actor: str | None = None  # actor IRI or label fragment
+    initiative: str | None = None  # initiative IRI or label fragment
+
+    def active(self) -> bool:
+        return any(v is not None for v in (self.doc, self.year, self.actor, self.initiative))
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def allowed_passages(store: GraphStore, f: SearchFilters) -> set[str] | None:
+    """Passage IRIs that satisfy the filters, using the graph (None when no filter is set)."""
+    if not f.active():
+        return None
+    clauses = ["?p a kg:Passage ; kg:inDocument ?doc ."]
+    if f.doc:
+        d = _escape(f.doc)
+        clauses.append(f'?doc kg:sourceKey ?key ; dcterms:title ?dt . FILTER(STRENDS(STR(?doc), "{d}") || ?key = "{d}" || CONTAINS(LCASE(?dt), LCASE("{d}")))')
+    if f.year is not None:
+        clauses.append(f"?yf prov:wasDerivedFrom ?p ; kg:year ?y . FILTER(?y = {int(f.year)} || (BOUND(?y) && EXISTS {{ ?yf kg:yearEnd ?ye FILTER(?y <= {int(f.year)} && ?ye >= {int(f.year)}) }}))")
+    if f.actor:
+        a = _escape(f.actor)
+        clauses.append(f'?p kg:mentions ?actor . ?actor rdfs:label ?al . FILTER(STR(?actor) = "{a}" || CONTAINS(LCASE(?al), LCASE("{a}")))')
+    if f.initiative:
+        i = _escape(f.initiative)
+        clauses.append(
+            f'{{ ?if prov:wasDerivedFrom ?p ; kg:forInitiative ?init }} UNION {{ ?init prov:wasDerivedFrom ?p }} '
+            f'?init rdfs:label ?il . FILTER(STR(?init) = "{i}" || CONTAINS(LCASE(?il), LCASE("{i}")))'
+        )
+    query = "SELECT DISTINCT ?p WHERE { " + "\n".join(clauses) + " }"
+    return {str(r.p) for r in store.query(query)}
+
+
+@dataclass
+class SearchResult:
+    rank: int
+    score: float
+    iri: str
+    doc_key: str
+    doc_title: str
+    page: int | None
+    raw_start: int
+    raw_end: int
+    text: str
+    ranks: dict[str, int | None] = field(default_factory=dict)
+    facts: list[dict[str, Any]] = field(default_factory=list)
+
+
+def facts_for(store: GraphStore, passages: list[str]) -> dict[str, list[dict[str, Any]]]:
+    if not passages:
+        return {}
+    values = " ".join(f"<{p}>" for p in passages)
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in store.query(FACTS_QUERY % values):
+        out.setdefault(str(row.p), []).append({
+            "iri": str(row.f), "label": str(row.label), "measure": str(row.cls).rsplit("#", 1)[-1],
+            "value": float(row.value), "year": _int(row.year), "year_end": _int(row.yearEnd),
+            "per_year": bool(row.perYear.toPython()) if row.perYear is not None else False,
+            "open_ended": bool(row.openEnded.toPython()) if row.openEnded is not None else False,
+            "kind": str(row.kind) if row.kind is not None else None,
+            "quote": str(row.quote) if row.quote is not None else None,
+            "initiative": str(row.init) if row.init is not None else None,
+            "initiative_label": str(row.initLabel) if row.initLabel is not None else None,
+        })
+    return out
+
+
+def _int(term) -> int | None:
+    return int(term) if term is not None else None
+
+
+def search(store: GraphStore, index, query: str, k: int = 10, mode: str = "hybrid",
+           filters: SearchFilters | None = None, with_facts: bool = True) -> list[SearchResult]:
+    allowed = allowed_passages(store, filters or SearchFilters())
+    hits = index.search(query, k=k, mode=mode, filter=allowed)
+    titles = _titles(store)
+    facts = facts_for(store, [h.iri for h in hits]) if with_facts else {}
+    return [
+        SearchResult(
+            rank=h.rank, score=float(h.score), iri=h.iri, doc_key=h.record.doc_key,
+            doc_title=titles.get(h.record.doc_key, h.record.doc_key), page=h.record.page,
+            raw_start=h.record.raw_start, raw_end=h.record.raw_end, text=h.record.text,
+            ranks=dict(h.ranks), facts=facts.get(h.iri, []),
+        )
+        for h in hits
+    ]
+
+
+def _titles(store: GraphStore) -> dict[str, str]:
+    return {str(r.key): str(r.t) for r in store.query("SELECT ?key ?t WHERE { ?d a kg:Document ; kg:sourceKey ?key ; dcterms:title ?t }")}
+
+
