@@ -181,3 +181,13 @@ def _save_text(data_dir: Path, source: SourceDocument) -> None:
 def load_text(data_dir: Path, doc_id: str) -> dict | None:
     path = Path(data_dir) / "texts" / f"{doc_id}.json"
     return json.loads(path.read_text("utf-8")) if path.is_file() else None
+
+
+def repaired_texts(store: GraphStore, data_dir: Path) -> dict[str, str]:
+    """The repaired text of every stored document, by source key (re-derived from the kept raw text)."""
+    out: dict[str, str] = {}
+    for key, doc in store.documents().items():
+        kept = load_text(data_dir, doc.iri.rsplit("/", 1)[-1])
+        if kept is not None:
+            out[key] = repair(kept["raw"]).text
+    return out

@@ -112,8 +112,9 @@ def eval_search(
 
 def extracted_amounts(graph_store) -> list[dict]:
     rows = graph_store.query("""
-    SELECT ?key ?v ?year ?yearEnd ?perYear ?open ?kind ?table ?row ?ilabel ?f WHERE {
-      ?f a kg:MoneyAmount ; kg:value ?v ; kg:inDocument ?d . ?d kg:sourceKey ?key .
+    SELECT ?key ?v ?year ?yearEnd ?perYear ?open ?kind ?table ?row ?ilabel ?f ?start ?rlabel WHERE {
+      ?f a kg:MoneyAmount ; kg:value ?v ; kg:inDocument ?d ; kg:charStart ?start . ?d kg:sourceKey ?key .
+      OPTIONAL { ?f kg:recipient ?r . ?r rdfs:label ?rlabel }
       OPTIONAL { ?f kg:year ?year } OPTIONAL { ?f kg:yearEnd ?yearEnd }
       OPTIONAL { ?f kg:perYear ?perYear } OPTIONAL { ?f kg:openEnded ?open }
       OPTIONAL { ?f kg:amountKind ?k . BIND(LCASE(STRAFTER(STR(?k), "#")) AS ?kind) }
@@ -129,7 +130,8 @@ def extracted_amounts(graph_store) -> list[dict]:
          "kind": kinds.get(str(r.kind), "other") if r.kind is not None else "other",
          "from_table": bool(r.table.toPython()) if r.table is not None else False,
          "row_label": str(r.row) if r.row is not None else None,
-         "initiative": str(r.ilabel) if r.ilabel is not None else None, "iri": str(r.f)}
+         "initiative": str(r.ilabel) if r.ilabel is not None else None, "iri": str(r.f),
+         "start": int(r.start), "recipient": str(r.rlabel) if r.rlabel is not None else None}
         for r in rows
     ]
 
@@ -140,14 +142,18 @@ def eval_extraction(
     data_dir: DataDir = None, store: StoreOpt = None, config: ConfigOpt = None,
 ) -> None:
     """Money facts in the graph scored against gold: recall, Bilag 1 precision, period/kind agreement, linking."""
+    from ingest.pipeline import repaired_texts
     from kg.eval_amounts import format_report, score_amounts
+    from kg.eval_linking import format_linking, score_linking
     from kg.store import open_store
 
     with _errors():
         cfg = _config(data_dir, store, config)
         with open_store(cfg.store, cfg.data_dir) as graph_store:
             facts = extracted_amounts(graph_store)
-        metrics = score_amounts(facts, gold / "amounts.jsonl")
-    report = format_report(metrics)
+            texts = repaired_texts(graph_store, cfg.data_dir)
+        metrics = score_amounts(facts, gold / "amounts.jsonl", texts)
+        metrics["linking"] = score_linking(facts, gold / "amounts.jsonl")
+    report = format_report(metrics) + "\n\n" + format_linking(metrics["linking"])
     typer.echo(report)
     _console().print(f"written to {_write_results('extraction', metrics, report)}")
