@@ -103,6 +103,12 @@ def ingest_paths(
         status = _ingest_one(path, store, config, extractors, report, stored, by_id, manifests)
         if on_file:
             on_file(path, status)
+    if report.changed:
+        from kg.link import relink
+
+        t0 = time.perf_counter()
+        relink(store)
+        report.time("link", time.perf_counter() - t0)
     return report
 
 
