@@ -1,0 +1,171 @@
+"""Scoring of extracted actors, places and dates against ``eval/gold/entities.jsonl`` (eval/gold/README.md).
+
+* **Entities**: a gold record of type organisation, person, place or date is found when an entity
+  of the same type found in the same document has a label or alias equal to the gold name or one
+  of its aliases. Names compare case-insensitively, with runs of whitespace, spaces around hyphens
+  ("Psykiatri - og") and apostrophe variants ("Field´s") ignored; a gold name's trailing
+  parenthetical note ("Regionsrådet (Region Hovedstaden)") may be left out.
+* **Cross-document**: every pair of gold records that share a ``same_as`` key and lie in different
+  documents counts; the pair is linked when both records resolve to one and the same resource.
+
+A found entity is a dict: ``doc``, ``type`` (organisation | person | place | date), ``id`` (the
+resource IRI), ``label`` and ``aliases`` (its skos:altLabel values and the raw text it was found as).
+
+``python -m kg.eval_entities`` runs the extractors over corpus/*.txt (through ``ingest.repair``),
+prints the report and the 30 actors mentioned most often.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from collections import Counter, defaultdict
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+TYPES = ("organisation", "person", "place", "date")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def norm(name: str) -> str:
+    s = re.sub(r"[´’`]", "'", name.casefold())
+    s = re.sub(r"\s*-\s*", "-", s)
+    return re.sub(r"\s+", " ", s).strip(" .,;:")
+
+
+def gold_names(record: dict[str, Any]) -> set[str]:
+    names = {record["name"], *record.get("aliases", ())}
+    names |= {re.sub(r"\s*\([^)]*\)\s*$", "", n) for n in names}
+    return {norm(n) for n in names if n.strip()}
+
+
+def load_gold(path: Path) -> list[dict[str, Any]]:
+    rows = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [r for r in rows if r["type"] in TYPES]
+
+
+def _resolve(found: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, set[str]]]:
+    """(doc, type) → resource id → its names."""
+    index: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for f in found:
+        names = index[(f["doc"], f["type"])][f["id"]]
+        names.update(norm(n) for n in (f["label"], *f.get("aliases", ())) if n)
+    return index
+
+
+def score_entities(found: list[dict[str, Any]], gold_path: Path) -> dict[str, Any]:
+    """Recall per type and cross-document link rate per type (and over all types)."""
+    gold = load_gold(gold_path)
+    index = _resolve(found)
+    resolved: dict[str, set[str]] = {}
+    recall: dict[str, dict[str, Any]] = {t: {"total": 0, "found": 0, "missed": []} for t in TYPES}
+    for g in gold:
+        names = gold_names(g)
+        ids = {i for i, ns in index.get((g["doc"], g["type"]), {}).items() if ns & names}
+        resolved[g["id"]] = ids
+        r = recall[g["type"]]
+        r["total"] += 1
+        if ids:
+            r["found"] += 1
+        else:
+            r["missed"].append(f'{g["id"]} {g["doc"][:3]} {g["name"]}')
+    for r in recall.values():
+        r["recall"] = r["found"] / r["total"] if r["total"] else None
+
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for g in gold:
+        if g.get("same_as"):
+            groups[g["same_as"]].append(g)
+    cross: dict[str, dict[str, Any]] = {t: {"pairs": 0, "linked": 0, "unlinked": []} for t in (*TYPES, "all")}
+    for key, members in sorted(groups.items()):
+        for a, b in combinations(members, 2):
+            if a["doc"] == b["doc"]:
+                continue
+            linked = bool(resolved[a["id"]] & resolved[b["id"]])
+            for t in (a["type"], "all"):
+                cross[t]["pairs"] += 1
+                cross[t]["linked"] += linked
+                if not linked:
+                    cross[t]["unlinked"].append(f'{key}: {a["id"]}/{b["id"]}')
+    for c in cross.values():
+        c["rate"] = c["linked"] / c["pairs"] if c["pairs"] else None
+    return {"recall": recall, "cross_document": cross, "found_entities": len({f["id"] for f in found})}
+
+
+def _pct(x: float | None) -> str:
+    return "  n/a" if x is None else f"{x:5.2f}"
+
+
+def format_report(metrics: dict[str, Any]) -> str:
+    lines = ["Entity recall (gold records found in their document)"]
+    for t, r in metrics["recall"].items():
+        lines.append(f"  {t:<13} {_pct(r['recall'])}  ({r['found']}/{r['total']})")
+    lines.append("Cross-document links (gold pairs sharing same_as in different documents)")
+    for t, c in metrics["cross_document"].items():
+        if c["pairs"]:
+            lines.append(f"  {t:<13} {_pct(c['rate'])}  ({c['linked']}/{c['pairs']})")
+    missed = [m for r in metrics["recall"].values() for m in r["missed"]]
+    if missed:
+        lines.append("Missed: " + "; ".join(missed))
+    unlinked = metrics["cross_document"]["all"]["unlinked"]
+    if unlinked:
+        lines.append("Unlinked: " + "; ".join(unlinked))
+    return "\n".join(lines)
+
+
+def mention_records(doc: str, actors: list, places: list, dates: list) -> list[dict[str, Any]]:
+    """Found-entity dicts (see the module docstring) for the mentions of one document."""
+    out = []
+    for m in actors:
+        out.append({"doc": doc, "type": m.kind, "id": str(m.iri), "label": m.actor.name,
+                    "aliases": [*m.actor.aliases, m.raw]})
+    for p in places:
+        out.append({"doc": doc, "type": "place", "id": str(p.iri), "label": p.place.name,
+                    "aliases": [*p.place.aliases, p.raw]})
+    for d in dates:
+        out.append({"doc": doc, "type": "date", "id": str(d.iri), "label": d.label,
+                    "aliases": [d.raw, d.begin.isoformat() if d.is_instant else f"{d.begin}/{d.end_date}"]})
+    return out
+
+
+def corpus_entities(corpus: Path) -> tuple[list[dict[str, Any]], dict[str, list]]:
+    """Run the extractors over ``corpus/*.txt``: found-entity dicts and the actor mentions per document."""
+    from ingest.entities import extract_entities
+    from ingest.repair import repair
+
+    found: list[dict[str, Any]] = []
+    actors_by_doc: dict[str, list] = {}
+    for path in sorted(Path(corpus).glob("*.txt")):
+        text = repair(path.read_text(encoding="utf-8")).text
+        actors, places, dates = extract_entities(text)
+        actors_by_doc[path.name] = actors
+        found.extend(mention_records(path.name, actors, places, dates))
+    return found, actors_by_doc
+
+
+def top_actors(actors_by_doc: dict[str, list], n: int = 30) -> list[tuple[str, str, int]]:
+    counts: Counter[tuple[str, str]] = Counter()
+    for mentions in actors_by_doc.values():
+        for m in mentions:
+            counts[(m.actor.name, m.actor.type)] += 1
+    return [(name, kind, c) for (name, kind), c in counts.most_common(n)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m kg.eval_entities", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus", help="folder of *.txt documents")
+    parser.add_argument("--gold", type=Path, default=ROOT / "eval/gold/entities.jsonl", help="gold entities")
+    parser.add_argument("--top", type=int, default=30, help="how many of the most mentioned actors to list")
+    args = parser.parse_args(argv)
+    found, actors_by_doc = corpus_entities(args.corpus)
+    print(format_report(score_entities(found, args.gold)))
+    print(f"\nThe {args.top} actors mentioned most often:")
+    for name, kind, count in top_actors(actors_by_doc, args.top):
+        print(f"  {count:4d}  {name}  [{kind}]")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
