@@ -18,6 +18,7 @@ The same function tokenises passages and queries.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -43,6 +44,13 @@ def _stemmer():  # type: ignore[no-untyped-def]
     import Stemmer
 
     return Stemmer.Stemmer("danish")
+
+
+def _bm25s():  # type: ignore[no-untyped-def]
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on import: chatter in every log
+    return bm25s
 
 
 @lru_cache(maxsize=1)
@@ -112,9 +120,7 @@ class BM25Index:
 
     @classmethod
     def build(cls, texts: list[str]) -> BM25Index:
-        import bm25s
-
-        retriever = bm25s.BM25(k1=BM25_K1, b=BM25_B, method="lucene")
+        retriever = _bm25s().BM25(k1=BM25_K1, b=BM25_B, method="lucene")
         corpus = [tokenize(t) for t in texts]
         if not any(corpus):
             corpus = [["\x00"]] + corpus[1:] if corpus else [["\x00"]]  # bm25s refuses a vocabulary-free corpus
@@ -127,10 +133,8 @@ class BM25Index:
 
     @classmethod
     def load(cls, directory: Path) -> BM25Index:
-        import bm25s
-
         n = json.loads((directory / "lexical.json").read_text(encoding="utf-8"))["n"]
-        return cls(bm25s.BM25.load(str(directory), mmap=False), n)
+        return cls(_bm25s().BM25.load(str(directory), mmap=False), n)
 
     def coverage(self, query: str) -> float:
         """Share of the query's words (stop words aside) with a token in the index; 0 without words.

@@ -8,7 +8,7 @@ from search import index as index_module
 from search.fusion import reciprocal_rank_fusion
 from search.index import SearchIndex, index_root
 from search.lexical import BM25Index
-from search.records import IndexMismatchError, IndexNotFoundError, PassageRecord, text_hash
+from search.records import IndexCorruptError, IndexMismatchError, IndexNotFoundError, PassageRecord, text_hash
 from tests.search.fakes import FailingEncoder, HashEncoder
 
 TEXTS = [
@@ -66,6 +66,18 @@ def test_backend_recorded_and_reopened(tmp_path, kind):
 def test_missing_index(tmp_path):
     with pytest.raises(IndexNotFoundError, match="run `kg index`"):
         SearchIndex.open(tmp_path)
+
+
+def test_damaged_index_is_a_clear_error(built):
+    index, encoder, data_dir = built
+    lines = (index.path / "records.jsonl").read_text().splitlines(keepends=True)
+    (index.path / "records.jsonl").write_text("".join(lines[:-1]))
+    with pytest.raises(IndexCorruptError, match=r"unreadable \(7 records, 8 vectors, manifest says 8\); re-run `kg index`"):
+        SearchIndex.open(data_dir, encoder)
+    manifest = json.loads((index.path / "manifest.json").read_text())
+    (index.path / "manifest.json").write_text(json.dumps({**manifest, "format": 99}))
+    with pytest.raises(IndexCorruptError, match="format 99, this version reads 1"):
+        SearchIndex.open(data_dir, encoder)
 
 
 def test_fingerprint_mismatch_names_both_models(built):
