@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 import time
 import uuid
 from collections import OrderedDict
@@ -84,6 +85,8 @@ class SearchIndex:
         self.model_cache: Path | str | None = None
         self._ids = {r.iri: i for i, r in enumerate(records)}
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+        self._load_lock = threading.Lock()
         self.rrf_k: float = DEFAULT_RRF_K
         self.weights: dict[str, float] = dict(DEFAULT_WEIGHTS)
         self.depth = HYBRID_DEPTH
@@ -174,12 +177,13 @@ class SearchIndex:
     @property
     def encoder(self) -> Encoder:
         """The query encoder; loaded on first dense query when the index was opened without one."""
-        if self._encoder is None:
-            from search.encoder import load_encoder
+        with self._load_lock:
+            if self._encoder is None:
+                from search.encoder import load_encoder
 
-            encoder = load_encoder(self.manifest["encoder"]["name"], cache_dir=self.model_cache)
-            _check_encoder(self.manifest, encoder)
-            self._encoder = encoder
+                encoder = load_encoder(self.manifest["encoder"]["name"], cache_dir=self.model_cache)
+                _check_encoder(self.manifest, encoder)
+                self._encoder = encoder
         return self._encoder
 
     # -- searching -----------------------------------------------------------------------------
@@ -240,14 +244,16 @@ class SearchIndex:
         return np.array(sorted(self._ids[iri] for iri in filter if iri in self._ids), dtype=np.int64)
 
     def _query_vector(self, query: str) -> np.ndarray:
-        vector = self._query_cache.get(query)
-        if vector is None:
-            vector = np.asarray(self.encoder.encode_queries([query]), dtype=np.float32).reshape(1, -1)
+        with self._lock:  # the API may search from several threads
+            vector = self._query_cache.get(query)
+            if vector is not None:
+                self._query_cache.move_to_end(query)
+                return vector
+        vector = np.asarray(self.encoder.encode_queries([query]), dtype=np.float32).reshape(1, -1)
+        with self._lock:
             self._query_cache[query] = vector
             if len(self._query_cache) > 256:
                 self._query_cache.popitem(last=False)
-        else:
-            self._query_cache.move_to_end(query)
         return vector
 
 
