@@ -65,9 +65,9 @@ def validate(graph: Graph, path: Path | str) -> None:
 
 def default_extractors() -> list[Extractor]:
     """Fact extractors run on every document (money, actors, …), each yielding triples."""
-    from ingest.facts import fact_triples
+    from ingest.facts import entity_fact_triples, fact_triples
 
-    return [fact_triples]
+    return [fact_triples, entity_fact_triples]
 
 
 def build_document(source: SourceDocument, config: Config) -> DocumentGraph:
