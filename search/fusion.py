@@ -36,3 +36,17 @@ def reciprocal_rank_fusion(
             best[item] = min(best.get(item, rank), rank)
     order = {item: i for i, item in enumerate(scores)}
     return sorted(scores.items(), key=lambda kv: (-kv[1], best[kv[0]], order[kv[0]]))
+
+
+_EN = frozenset("the of and what which how does did is are was were for to in on with much many who whose from "
+                "that this by at an a its their much share according".split())
+_DA = frozenset("og i af til hvad hvilke hvilken hvor hvordan der er var den det de en et med på for fra som "
+                "blev bliver har hvem skal kan om ifølge".split())
+
+
+def looks_english(query: str) -> bool:
+    """A cheap language guess from function words: lexical matching across languages is mostly noise."""
+    words = [w.strip("?,.!:;’'\"()").lower() for w in query.split()]
+    en = sum(w in _EN for w in words)
+    da = sum(w in _DA for w in words) + 2 * sum(ch in "æøåÆØÅ" for ch in query)
+    return en > da

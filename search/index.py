@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from search.cache import EmbeddingCache, Progress, embed
-from search.fusion import DEFAULT_RRF_K, DEFAULT_WEIGHTS, reciprocal_rank_fusion
+from search.fusion import DEFAULT_RRF_K, DEFAULT_WEIGHTS, looks_english, reciprocal_rank_fusion
 from search.lexical import BM25_B, BM25_K1, BM25Index
 from search.records import (
     Encoder,
@@ -93,6 +93,8 @@ class SearchIndex:
         # BM25's weight in the fusion is multiplied by the share of query words the corpus knows:
         # an English question shares few words with Danish passages, and its BM25 list is noise.
         self.scale_bm25_by_coverage = True
+        # An English question against Danish text: only names and numbers match lexically.
+        self.english_bm25_weight: float | None = 0.3
 
     def __len__(self) -> int:
         return len(self.records)
@@ -121,13 +123,13 @@ class SearchIndex:
         data_dir = Path(data_dir)
         cache = EmbeddingCache(data_dir / "cache" / "embeddings.sqlite", encoder.fingerprint, encoder.dim) if use_cache else None
         try:
-            matrix = embed([r.text for r in records], [r.content_hash for r in records], encoder, cache, batch_size, progress)
+            matrix = embed([r.indexed_text for r in records], [r.indexed_hash for r in records], encoder, cache, batch_size, progress)
         finally:
             if cache is not None:
                 cache.close()
         vectors = make_vector_index(len(records), encoder.dim, kind)
         vectors.add(matrix)
-        lexical = BM25Index.build([r.text for r in records])
+        lexical = BM25Index.build([r.indexed_text for r in records])
         manifest = {
             "format": FORMAT_VERSION,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -218,6 +220,8 @@ class SearchIndex:
             weights = dict(self.weights if weights is None else weights)
             if self.scale_bm25_by_coverage:
                 weights["bm25"] = weights.get("bm25", 1.0) * self.lexical.coverage(query)
+            if self.english_bm25_weight is not None and looks_english(query):
+                weights["bm25"] = weights.get("bm25", 1.0) * self.english_bm25_weight
             fused = reciprocal_rank_fusion(
                 {name: [int(i) for i in ids] for name, (ids, _) in lists.items()},
                 k=self.rrf_k if rrf_k is None else rrf_k,

@@ -34,6 +34,16 @@ class PassageRecord:
     raw_start: int
     raw_end: int
     year_hints: tuple[int, ...] = ()
+    context: str = ""  # indexed with the text but not shown: document title and section heading
+
+    @property
+    def indexed_text(self) -> str:
+        return f"{self.context}\n{self.text}" if self.context else self.text
+
+    @property
+    def indexed_hash(self) -> str:
+        """Cache key of the indexed text (the passage hash when there is no context)."""
+        return text_hash(self.indexed_text) if self.context else self.content_hash
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

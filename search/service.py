@@ -17,10 +17,10 @@ from kg.store import GraphStore
 from search.records import PassageRecord
 
 PASSAGES_QUERY = """
-SELECT ?p ?doc ?key ?text ?hash ?page ?rs ?re ?title WHERE {
+SELECT ?p ?doc ?key ?text ?hash ?page ?rs ?re ?title ?doctitle WHERE {
   ?p a kg:Passage ; kg:inDocument ?doc ; kg:text ?text ; kg:contentHash ?hash ;
      kg:rawStart ?rs ; kg:rawEnd ?re ; kg:inSection ?sec .
-  ?doc kg:sourceKey ?key .
+  ?doc kg:sourceKey ?key ; dcterms:title ?doctitle .
   OPTIONAL { ?sec dcterms:title ?title }
   OPTIONAL { ?p kg:page ?page }
 } ORDER BY ?key ?p"""
@@ -52,8 +52,17 @@ def passage_records(store: GraphStore) -> list[PassageRecord]:
             iri=iri, doc_id=str(row.doc).rsplit("/", 1)[-1], doc_key=str(row.key), text=str(row.text),
             content_hash=str(row.hash), page=int(row.page) if row.page is not None else None,
             raw_start=int(row.rs), raw_end=int(row.re), year_hints=tuple(sorted(years.get(iri, ()))),
+            context=_context(str(row.doctitle), str(row.title) if row.title is not None else "", str(row.text)),
         ))
     return records
+
+
+def _context(doc_title: str, section_title: str, text: str) -> str:
+    """Document title and section heading, so a passage is found by what it is about."""
+    parts = [doc_title]
+    if section_title and not text.startswith(section_title[:40]):
+        parts.append(section_title)
+    return " — ".join(parts)
 
 
 def build_index(store: GraphStore, config: Config, progress: Callable[[int, int], None] | None = None):
@@ -68,7 +77,7 @@ def build_index(store: GraphStore, config: Config, progress: Callable[[int, int]
 def open_index(config: Config):
     from search.index import SearchIndex
 
-    return SearchIndex.open(config.data_dir)
+    return SearchIndex.open(config.data_dir, model_cache=config.model_cache)
 
 
 def index_in_step(store: GraphStore, index) -> bool:

@@ -27,3 +27,11 @@ def test_rrf_empty_and_invalid():
     assert reciprocal_rank_fusion({"bm25": [], "dense": []}) == []
     with pytest.raises(ValueError):
         reciprocal_rank_fusion({"bm25": ["a"]}, k=-1)
+
+
+def test_looks_english():
+    from search.fusion import looks_english
+
+    assert looks_english("How much does the Capital Region receive for reducing the use of coercion?")
+    assert not looks_english("Hvor meget får Region Hovedstaden til nedbringelse af tvang?")
+    assert not looks_english("DRISP 9,4 mio.")
