@@ -169,6 +169,24 @@ def query(
 
 
 @app.command()
+def serve(
+    host: Annotated[Optional[str], typer.Option("--host", help="Address to listen on. [default: 127.0.0.1]")] = None,
+    port: Annotated[Optional[int], typer.Option("--port", help="Port to listen on. [default: 8000]")] = None,
+    data_dir: DataDir = None, store: StoreOpt = None, config: ConfigOpt = None,
+) -> None:
+    """Serve the HTTP API (SPARQL endpoint, entities, documents; OpenAPI docs at /docs) with uvicorn."""
+    import uvicorn
+
+    from api.app import create_app
+    from kg.sparql_service import check_store
+
+    with _errors():
+        cfg = _config(data_dir, store, config, host=host, port=port)
+        check_store(cfg)
+    uvicorn.run(create_app(cfg), host=cfg.host, port=cfg.port)
+
+
+@app.command()
 def settings() -> None:
     """Print every setting with its environment variable, default and meaning."""
     from kg.settings import settings_markdown

@@ -49,3 +49,31 @@ class QueryError(KgError):
 
 class SettingError(KgError):
     """A setting has an invalid value."""
+
+
+class QueryRefused(QueryError):
+    """A query or update the server will not run (federated SERVICE or LOAD, or too long)."""
+
+
+class QueryTooLarge(QueryRefused):
+    """A query longer than the server accepts."""
+
+
+class UpdateForbidden(QueryRefused):
+    """A SPARQL update without the configured update token (or with updates disabled)."""
+
+
+class QueryTimeout(QueryError):
+    """A query ran longer than the configured ``sparql_timeout`` and was stopped."""
+
+
+class NotAcceptable(QueryError):
+    """No result format the client accepts fits the query's result (e.g. Turtle for a SELECT)."""
+
+
+class Busy(KgError):
+    """Every query worker is taken; the client may retry shortly."""
+
+
+class NotFound(KgError):
+    """An IRI or document the graph does not hold."""

@@ -1,0 +1,68 @@
+"""The HTTP API: ``create_app(config)`` builds a FastAPI app whose lifespan opens the store and the query workers.
+
+The handlers are thin: they parse the request, call :mod:`kg.sparql_service` or :mod:`kg.browse`, and
+errors become problem+json (:mod:`api.problems`). Nothing is opened at import time; CORS is off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Request
+
+from kg.settings import Config, load_config
+from kg.sparql_service import GraphServices
+
+DESCRIPTION = """Danish psychiatry policy documents as an RDF knowledge graph.
+
+* `/sparql` — SPARQL 1.1 Protocol endpoint (read-only unless an update token is configured); the
+  vocabulary's prefixes (`kg:`, `kgr:`, `dcterms:`, `prov:`, `schema:`, `skos:` …) are predeclared.
+* `/entities/…` — any resource with its facts, links and provenance quotes.
+* `/documents`, `/initiatives`, `/actors` — lists (JSON, or CSV with `?format=csv`).
+
+Every error is `application/problem+json` (RFC 9457).
+"""
+
+
+def get_services(request: Request) -> GraphServices:
+    return request.state.services
+
+
+Services = Annotated[GraphServices, Depends(get_services)]
+
+
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as dist_version
+
+    try:
+        return dist_version("psykiatri-kg")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "unknown"
+
+
+def create_app(config: Config | None = None, *, sparql_workers: int = 2) -> FastAPI:
+    """The app over ``config``'s store; ``sparql_workers`` queries may run at once."""
+    import anyio
+
+    from api import problems, routes_graph, sparql
+    from kg.sparql_service import open_services
+
+    cfg = config or load_config()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[dict]:
+        services = await anyio.to_thread.run_sync(open_services, cfg, sparql_workers)
+        try:
+            yield {"services": services}
+        finally:
+            await anyio.to_thread.run_sync(services.close)
+
+    app = FastAPI(title="psykiatri-kg", version=version(), description=DESCRIPTION, lifespan=lifespan)
+    problems.install(app)
+    app.add_middleware(problems.BodyLimit, max_bytes=problems.MAX_BODY_BYTES)
+    app.include_router(sparql.router)
+    app.include_router(routes_graph.router)
+    return app
