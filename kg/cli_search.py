@@ -157,3 +157,51 @@ def eval_extraction(
     report = format_report(metrics) + "\n\n" + format_linking(metrics["linking"])
     typer.echo(report)
     _console().print(f"written to {_write_results('extraction', metrics, report)}")
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="A question in Danish or English.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    data_dir: DataDir = None, store: StoreOpt = None, config: ConfigOpt = None,
+) -> None:
+    """Answer a question from the documents: the amount and period first when asked, then cited passages."""
+    from dataclasses import asdict
+
+    from kg.store import open_store
+    from search.ask import ask as run_ask
+    from search.service import open_index
+
+    with _errors():
+        cfg = _config(data_dir, store, config)
+        with open_store(cfg.store, cfg.data_dir) as graph_store:
+            answer = run_ask(graph_store, open_index(cfg), question)
+    if as_json:
+        typer.echo(json.dumps(asdict(answer), ensure_ascii=False, indent=2))
+        return
+    console = _console()
+    console.print(f"[bold]{answer.answer or 'Intet svar fundet / no answer found'}[/bold]")
+    for f in answer.facts[1:4]:
+        console.print(f"  [green]{f['label']}[/green] {f['period']} → {f.get('initiative_label') or '?'} ({f['doc_key']})")
+    for p in answer.passages[:3]:
+        console.print(f"{p.rank}. {p.doc_title} ({p.doc_key}{', side ' + str(p.page) if p.page else ''})")
+
+
+@eval_app.command("ask")
+def eval_ask(
+    gold: Annotated[Path, typer.Option(help="Folder with questions.jsonl.")] = GOLD_DEFAULT,
+    data_dir: DataDir = None, store: StoreOpt = None, config: ConfigOpt = None,
+) -> None:
+    """Amount questions: is the gold amount among the top 3 facts the answer returns?"""
+    from kg.store import open_store
+    from search.ask import evaluate_ask, format_ask_report
+    from search.evaluate import load_questions
+    from search.service import open_index
+
+    with _errors():
+        cfg = _config(data_dir, store, config)
+        with open_store(cfg.store, cfg.data_dir) as graph_store:
+            result = evaluate_ask(graph_store, open_index(cfg), load_questions(gold / "questions.jsonl"))
+    report = format_ask_report(result)
+    typer.echo(report)
+    _console().print(f"written to {_write_results('ask', result, report)}")

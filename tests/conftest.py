@@ -43,3 +43,12 @@ def corpus_store(tmp_path_factory):
     assert not report.failed, report.failed
     yield store, cfg, report
     store.close()
+
+
+@pytest.fixture(scope="session")
+def corpus_index(corpus_store):
+    """The real search index (real default model) over the corpus graph; built once per session."""
+    from search.service import build_index
+
+    store, cfg, _ = corpus_store
+    return build_index(store, cfg)
