@@ -17,6 +17,7 @@ from kg.sparql_service import GraphServices
 
 DESCRIPTION = """Danish psychiatry policy documents as an RDF knowledge graph.
 
+* `/search`, `/ask` — hybrid passage search and extractive answers, with cited sources.
 * `/sparql` — SPARQL 1.1 Protocol endpoint (read-only unless an update token is configured); the
   vocabulary's prefixes (`kg:`, `kgr:`, `dcterms:`, `prov:`, `schema:`, `skos:` …) are predeclared.
 * `/entities/…` — any resource with its facts, links and provenance quotes.
@@ -47,7 +48,7 @@ def create_app(config: Config | None = None, *, sparql_workers: int = 2) -> Fast
     """The app over ``config``'s store; ``sparql_workers`` queries may run at once."""
     import anyio
 
-    from api import problems, routes_graph, sparql
+    from api import problems, routes_graph, routes_search, sparql
     from kg.sparql_service import open_services
 
     cfg = config or load_config()
@@ -65,4 +66,5 @@ def create_app(config: Config | None = None, *, sparql_workers: int = 2) -> Fast
     app.add_middleware(problems.BodyLimit, max_bytes=problems.MAX_BODY_BYTES)
     app.include_router(sparql.router)
     app.include_router(routes_graph.router)
+    app.include_router(routes_search.router)
     return app

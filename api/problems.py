@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException
 
 from kg.errors import (Busy, KgError, NotAcceptable, NotFound, QueryError, QueryRefused, QueryTimeout, QueryTooLarge,
                        StoreError, UpdateForbidden)
+from search.records import SearchIndexError
 
 log = logging.getLogger("api")
 
@@ -30,7 +31,7 @@ MAX_BODY_BYTES = 1_100_000  # a little over kg.sparql_service.MAX_UPDATE_BYTES, 
 # most specific first
 STATUS: tuple[tuple[type[KgError], int], ...] = (
     (QueryTimeout, 504), (QueryTooLarge, 413), (UpdateForbidden, 403), (NotAcceptable, 406), (QueryRefused, 400),
-    (QueryError, 400), (NotFound, 404), (Busy, 503), (StoreError, 503), (KgError, 500),
+    (QueryError, 400), (NotFound, 404), (Busy, 503), (StoreError, 503), (SearchIndexError, 503), (KgError, 500),
 )
 
 

@@ -144,6 +144,7 @@ class OxigraphStore(GraphStore):
         from oxrdflib import OxigraphStore as RdflibOxigraph
 
         self.path = path
+        self.read_only = read_only
         try:
             if read_only:
                 self._ox = ox.Store.read_only(str(path))
@@ -183,7 +184,8 @@ class OxigraphStore(GraphStore):
         if getattr(self, "_ox", None) is not None:
             import gc
 
-            self._ox.flush()
+            if not self.read_only:
+                self._ox.flush()
             self._ds.store.close()  # drops oxrdflib's reference to the pyoxigraph store
             del self._ds
             self._ox = None

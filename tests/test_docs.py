@@ -61,3 +61,15 @@ def test_kg_help_does_not_import_heavy_libraries():
     code = "import sys, kg.cli; print(sorted(m for m in ('torch', 'sentence_transformers', 'spacy', 'faiss') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_readme_sparql_examples_run_and_answer(corpus_store):
+    store, _, _ = corpus_store
+    readme = (ROOT / "README.md").read_text("utf-8")
+    queries = re.findall(r"```sparql\n(.*?)```", readme, flags=re.S)
+    assert len(queries) >= 2
+    per_year = list(store.query(queries[0]))
+    rows = {(str(r.initiative), int(r.year)): float(r.dkk) for r in per_year}
+    assert rows[("Styrkelse af Livslinien", 2025)] == 7_000_000
+    conflicts = {(float(r.va), float(r.vb)) for r in store.query(queries[1])}
+    assert {48_750_000.0, 48_800_000.0} in [set(c) for c in conflicts]

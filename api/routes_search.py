@@ -1,0 +1,56 @@
+"""Search and ask endpoints: thin wrappers over :mod:`search.service` and :mod:`search.ask`."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+
+from api.app import Services
+from api.problems import PROBLEM_RESPONSES
+
+router = APIRouter()
+_lock = threading.Lock()
+
+Text = Annotated[str, Query(min_length=1, max_length=1000, description="Question or keywords, Danish or English.")]
+
+
+def _index(request: Request, services) -> Any:
+    """The search index, opened on first use and kept for the app's lifetime."""
+    state = request.app.state
+    with _lock:
+        if getattr(state, "search_index", None) is None:
+            from search.service import open_index
+
+            state.search_index = open_index(services.config)
+        return state.search_index
+
+
+@router.get("/search", tags=["search"], summary="Hybrid passage search with provenance", responses=PROBLEM_RESPONSES)
+def search_passages(
+    request: Request, services: Services, q: Text,
+    k: Annotated[int, Query(ge=1, le=100)] = 10,
+    mode: Annotated[str, Query(pattern="^(hybrid|bm25|dense)$")] = "hybrid",
+    doc: Annotated[str | None, Query(max_length=300, description="Document id, file name or title words.")] = None,
+    year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    actor: Annotated[str | None, Query(max_length=300)] = None,
+    initiative: Annotated[str | None, Query(max_length=300)] = None,
+) -> dict[str, Any]:
+    """Ranked passages with document, page, source span, score and the facts (amounts, initiatives) they hold."""
+    from search.service import SearchFilters, search
+
+    results = search(services.store, _index(request, services), q, k=k, mode=mode,
+                     filters=SearchFilters(doc, year, actor, initiative))
+    return {"query": q, "mode": mode, "results": [asdict(r) for r in results]}
+
+
+@router.get("/ask", tags=["search"], summary="Answer a question from the documents", responses=PROBLEM_RESPONSES)
+def ask_question(request: Request, services: Services, q: Text) -> dict[str, Any]:
+    """Extractive: for 'how much' questions the amount and period come first, each fact with its quote,
+    document and page; then the passages it rests on."""
+    from search.ask import ask
+
+    answer = ask(services.store, _index(request, services), q)
+    return asdict(answer)
