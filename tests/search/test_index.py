@@ -146,10 +146,15 @@ def test_hybrid_scales_bm25_by_query_coverage(built):
     query = "How much money goes to DRISP?"  # of how, much, money, goes, to, drisp only "drisp" is indexed
     assert index.lexical.coverage(query) == 1 / 6
     lists = {m: [h.iri for h in index.search(query, 100, m)] for m in ("bm25", "dense")}
+    # an English question against Danish text: BM25 also gets the English factor (0.3)
+    expected = reciprocal_rank_fusion(lists, weights={"bm25": 1 / 6 * 0.3, "dense": 1.0})[:5]
+    assert [(h.iri, h.score) for h in index.search(query, 5)] == expected
+    index.english_bm25_weight = None
     expected = reciprocal_rank_fusion(lists, weights={"bm25": 1 / 6, "dense": 1.0})[:5]
     assert [(h.iri, h.score) for h in index.search(query, 5)] == expected
     index.scale_bm25_by_coverage = False
     assert [(h.iri, h.score) for h in index.search(query, 5)] == reciprocal_rank_fusion(lists)[:5]
+    index.scale_bm25_by_coverage, index.english_bm25_weight = True, 0.3
 
 
 def test_search_filters(built):
