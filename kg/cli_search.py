@@ -205,3 +205,47 @@ def eval_ask(
     report = format_ask_report(result)
     typer.echo(report)
     _console().print(f"written to {_write_results('ask', result, report)}")
+
+
+ENTITY_TYPES = {
+    "http://www.w3.org/ns/org#Organization": "organisation", "http://xmlns.com/foaf/0.1/Person": "person",
+    "https://schema.org/Place": "place", "http://www.w3.org/2006/time#Instant": "date",
+    "http://www.w3.org/2006/time#Interval": "date",
+}
+
+
+def graph_entities(graph_store) -> list[dict]:
+    """Entities the graph holds per document (through passages that mention them), with labels and aliases."""
+    found: dict[tuple[str, str], dict] = {}
+    rows = graph_store.query("""
+    SELECT DISTINCT ?key ?e ?t ?label ?alt WHERE {
+      ?p a kg:Passage ; kg:mentions ?e ; kg:inDocument ?d . ?d kg:sourceKey ?key .
+      ?e a ?t ; rdfs:label ?label . OPTIONAL { ?e skos:altLabel ?alt }
+    }""")
+    for r in rows:
+        kind = ENTITY_TYPES.get(str(r.t))
+        if kind is None:
+            continue
+        item = found.setdefault((str(r.key), str(r.e)), {"doc": str(r.key), "type": kind, "id": str(r.e),
+                                                         "label": str(r.label), "aliases": []})
+        if r.alt is not None:
+            item["aliases"].append(str(r.alt))
+    return list(found.values())
+
+
+@eval_app.command("entities")
+def eval_entities(
+    gold: Annotated[Path, typer.Option(help="Folder with entities.jsonl.")] = GOLD_DEFAULT,
+    data_dir: DataDir = None, store: StoreOpt = None, config: ConfigOpt = None,
+) -> None:
+    """Actors, places and dates in the graph against gold: recall per type and cross-document links."""
+    from kg.eval_entities import format_report, score_entities
+    from kg.store import open_store
+
+    with _errors():
+        cfg = _config(data_dir, store, config)
+        with open_store(cfg.store, cfg.data_dir) as graph_store:
+            metrics = score_entities(graph_entities(graph_store), gold / "entities.jsonl")
+    report = format_report(metrics)
+    typer.echo(report)
+    _console().print(f"written to {_write_results('entities', metrics, report)}")

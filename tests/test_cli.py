@@ -77,3 +77,17 @@ def test_ingest_of_only_bad_files_exits_nonzero(tmp_path):
     done = kg("ingest", str(bad), "--data-dir", str(tmp_path / "d"), "--no-index")
     assert done.returncode == 1
     assert f"error: {bad}: " in done.stderr
+
+
+def test_eval_extraction_and_entities_write_results(data_dir, tmp_path):
+    gold = Path(__file__).resolve().parent.parent / "eval" / "gold"
+    done = kg("eval", "extraction", "--gold", str(gold), "--data-dir", str(data_dir), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "| **all** | 252 |" in done.stdout
+    report = (tmp_path / "eval" / "results" / "extraction.md").read_text("utf-8")
+    assert "Bilag 1 precision" in report and "initiative link" in report
+    metrics = json.loads((tmp_path / "eval" / "results" / "extraction.json").read_text("utf-8"))
+    assert metrics["linking"]["with_gold_initiative"] > 200
+    done = kg("eval", "entities", "--gold", str(gold), "--data-dir", str(data_dir), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Cross-document links" in done.stdout
