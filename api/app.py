@@ -18,6 +18,7 @@ from kg.sparql_service import GraphServices
 DESCRIPTION = """Danish psychiatry policy documents as an RDF knowledge graph.
 
 * `/search`, `/ask` — hybrid passage search and extractive answers, with cited sources.
+* `/money/trail`, `/money/flows` — from allocation to shares, uses and staff; flows per year (CSV too).
 * `/sparql` — SPARQL 1.1 Protocol endpoint (read-only unless an update token is configured); the
   vocabulary's prefixes (`kg:`, `kgr:`, `dcterms:`, `prov:`, `schema:`, `skos:` …) are predeclared.
 * `/entities/…` — any resource with its facts, links and provenance quotes.
@@ -48,7 +49,7 @@ def create_app(config: Config | None = None, *, sparql_workers: int = 2) -> Fast
     """The app over ``config``'s store; ``sparql_workers`` queries may run at once."""
     import anyio
 
-    from api import problems, routes_graph, routes_search, sparql
+    from api import problems, routes_graph, routes_money, routes_search, sparql
     from kg.sparql_service import open_services
 
     cfg = config or load_config()
@@ -67,4 +68,5 @@ def create_app(config: Config | None = None, *, sparql_workers: int = 2) -> Fast
     app.include_router(sparql.router)
     app.include_router(routes_graph.router)
     app.include_router(routes_search.router)
+    app.include_router(routes_money.router)
     return app

@@ -41,7 +41,11 @@ def same_initiative(a: str, b: str) -> bool:
     """Whether two match keys name the same initiative (token-set similarity, or one contains the other)."""
     if not a or not b:
         return False
-    if a == b or (min(len(a), len(b)) >= 12 and (a in b or b in a)):
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 0.5 * max(len(a), len(b)):
+        return False  # a theme ("forebyggelse af selvmord") is not its longer-named initiative
+    if min(len(a), len(b)) >= 12 and (a in b or b in a):
         return True
     return fuzz.token_set_ratio(a, b) >= MATCH_THRESHOLD and min(len(a.split()), len(b.split())) >= 2
 

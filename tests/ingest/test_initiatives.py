@@ -48,3 +48,8 @@ def test_bilag_1_rows_and_headings_are_one_initiative(corpus_dir):
     assert livslinien.section_order is not None  # the heading in the text is the same initiative
     prose = [quantities[q] for q in livslinien.quantities if not quantities[q].from_table]
     assert any(q.measure == "money" and q.kind == "allocated" for q in prose)
+
+
+def test_a_theme_is_not_its_longer_named_initiative():
+    assert not same_initiative(match_key("Forebyggelse af selvmord"),
+                               match_key("1. Styrket forebyggelse af selvmord og selvmordsforsøg"))

@@ -1,0 +1,42 @@
+"""Money trails and flows: thin wrappers over :mod:`kg.money`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from api.app import Services
+from api.problems import PROBLEM_RESPONSES
+from api.routes_graph import _wants_csv
+from kg import browse, money
+
+router = APIRouter(prefix="/money", tags=["money"])
+FLOW_COLUMNS = ("year", "payer", "initiative_label", "recipient", "kind", "dkk", "initiative")
+
+
+@router.get("/trail", summary="The money trail of one initiative", responses=PROBLEM_RESPONSES)
+def money_trail(services: Services,
+                initiative: Annotated[str, Query(min_length=2, max_length=300, description="IRI or words of its name.")]
+                ) -> dict[str, Any]:
+    """Allocation → shares (with recipients) → uses → staff, across every document that names the
+    initiative; each number with its quote, document and page, and conflicting restatements flagged."""
+    return money.trail(services.store, initiative)
+
+
+@router.get("/flows", summary="Money per payer → initiative → recipient and year",
+            responses={200: {"content": {"application/json": {}, "text/csv": {}}}, **PROBLEM_RESPONSES})
+def money_flows(request: Request, services: Services,
+                year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+                payer: Annotated[str | None, Query(max_length=300)] = None,
+                recipient: Annotated[str | None, Query(max_length=300)] = None,
+                format: Annotated[str | None, Query(pattern="^(json|csv)$")] = None,  # noqa: A002
+                ) -> Any:
+    """Allocated money and shares aggregated per year; money restated in several documents counts once.
+    CSV with `?format=csv` or `Accept: text/csv`."""
+    rows = money.flows(services.store, year, payer, recipient)
+    if _wants_csv(request, format):
+        return Response(browse.to_csv(rows, FLOW_COLUMNS), media_type="text/csv",
+                        headers={"Content-Disposition": 'attachment; filename="money-flows.csv"'})
+    return {"year": year, "flows": rows}

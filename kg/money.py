@@ -1,0 +1,134 @@
+"""Money trails and flows over the graph: what was allocated to an initiative, whose share, what it was spent on.
+
+Both read the graph only. A trail follows one canonical initiative through every document that
+names it (national allocation → a region's share → uses and staff), each number with its quote,
+document and page; flows aggregate money per payer → initiative → recipient and year, counting
+facts linked by ``kg:sameMoneyAs`` once and flagging ``kg:conflictsWith``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from kg.errors import NotFound
+from kg.store import GraphStore
+
+
+class NoSuchInitiative(NotFound):
+    """No initiative matches the request."""
+
+
+def _esc(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+TRAIL = """
+SELECT ?f ?cls ?value ?label ?year ?yearEnd ?perYear ?openEnded ?kind ?quote ?page ?key ?doctitle ?init ?initLabel
+       ?recipient ?recipientLabel ?conflict ?same WHERE {
+  VALUES ?c { %s }
+  ?init owl:sameAs ?c ; rdfs:label ?initLabel .
+  ?f kg:forInitiative ?init ; a ?cls ; kg:value ?value ; rdfs:label ?label ; kg:inDocument ?d .
+  FILTER(?cls IN (kg:MoneyAmount, kg:StaffFigure))
+  ?d kg:sourceKey ?key ; dcterms:title ?doctitle .
+  OPTIONAL { ?f kg:year ?year } OPTIONAL { ?f kg:yearEnd ?yearEnd }
+  OPTIONAL { ?f kg:perYear ?perYear } OPTIONAL { ?f kg:openEnded ?openEnded }
+  OPTIONAL { ?f kg:amountKind/skos:notation ?kind }
+  OPTIONAL { ?f kg:text ?quote } OPTIONAL { ?f kg:page ?page }
+  OPTIONAL { ?f kg:recipient ?recipient . ?recipient rdfs:label ?recipientLabel }
+  OPTIONAL { ?f kg:conflictsWith ?conflict }
+  OPTIONAL { ?f kg:sameMoneyAs ?same }
+} ORDER BY ?key ?year ?f"""
+
+
+def find_initiatives(store: GraphStore, initiative: str) -> list[dict[str, str]]:
+    """Canonical initiatives whose IRI is ``initiative`` or whose label or key contains it."""
+    q = _esc(initiative.strip())
+    rows = store.query(f"""
+        SELECT DISTINCT ?c ?label WHERE {{
+          ?c a kg:CanonicalInitiative ; rdfs:label ?label ; kg:matchKey ?key .
+          FILTER(STR(?c) = "{q}" || CONTAINS(LCASE(?label), LCASE("{q}")) || CONTAINS(?key, LCASE("{q}")))
+        }} ORDER BY STRLEN(?label)""")
+    return [{"iri": str(r.c), "label": str(r.label)} for r in rows]
+
+
+def trail(store: GraphStore, initiative: str) -> dict[str, Any]:
+    matches = find_initiatives(store, initiative)
+    if not matches:
+        raise NoSuchInitiative(f"no initiative matches {initiative!r}; see /initiatives")
+    chosen = matches[0]
+    facts: dict[str, dict[str, Any]] = {}
+    for r in store.query(TRAIL % f"<{chosen['iri']}>"):
+        f = facts.setdefault(str(r.f), {
+            "iri": str(r.f), "measure": "staff" if str(r.cls).endswith("StaffFigure") else "money",
+            "value": float(r.value), "label": str(r.label), "year": _int(r.year), "year_end": _int(r.yearEnd),
+            "per_year": _bool(r.perYear), "open_ended": _bool(r.openEnded),
+            "kind": str(r.kind) if r.kind is not None else "other", "quote": _str(r.quote), "page": _int(r.page),
+            "doc_key": str(r.key), "document": str(r.doctitle), "initiative": str(r.init),
+            "initiative_label": str(r.initLabel), "recipient": _str(r.recipient),
+            "recipient_label": _str(r.recipientLabel), "conflicts_with": [], "same_money_as": [],
+        })
+        if r.conflict is not None and str(r.conflict) not in f["conflicts_with"]:
+            f["conflicts_with"].append(str(r.conflict))
+        if r.same is not None and str(r.same) not in f["same_money_as"]:
+            f["same_money_as"].append(str(r.same))
+    steps: dict[str, list[dict[str, Any]]] = {"allocated": [], "total": [], "share": [], "used": [], "staff": [], "other": []}
+    for f in facts.values():
+        steps["staff" if f["measure"] == "staff" else (f["kind"] if f["kind"] in steps else "other")].append(f)
+    documents = sorted({f["doc_key"] for f in facts.values()})
+    return {"initiative": chosen, "other_matches": matches[1:10], "documents": documents, "steps": steps,
+            "conflicts": sum(bool(f["conflicts_with"]) for f in facts.values())}
+
+
+FLOWS = """
+SELECT ?f ?value ?year ?c ?clabel ?recipientLabel ?payerLabel ?kind ?same WHERE {
+  ?f a kg:MoneyAmount ; kg:value ?value ; kg:year ?year ; kg:forInitiative/owl:sameAs ?c .
+  ?c rdfs:label ?clabel .
+  OPTIONAL { ?f kg:amountKind/skos:notation ?kind }
+  OPTIONAL { ?f kg:recipient/rdfs:label ?recipientLabel }
+  OPTIONAL { ?f kg:payer/rdfs:label ?payerLabel }
+  OPTIONAL { ?f kg:sameMoneyAs ?same }
+  %s
+}"""
+
+
+def flows(store: GraphStore, year: int | None = None, payer: str | None = None,
+          recipient: str | None = None) -> list[dict[str, Any]]:
+    """Allocated money and shares per payer → initiative → recipient and year; restated money counted once."""
+    filters = []
+    if year is not None:
+        filters.append(f"FILTER(?year = {int(year)})")
+    if payer:
+        filters.append(f'FILTER(BOUND(?payerLabel) && CONTAINS(LCASE(?payerLabel), LCASE("{_esc(payer)}")))')
+    if recipient:
+        filters.append(f'FILTER(BOUND(?recipientLabel) && CONTAINS(LCASE(?recipientLabel), LCASE("{_esc(recipient)}")))')
+    groups: dict[tuple, dict[str, Any]] = {}
+    counted: set[str] = set()
+    for r in store.query(FLOWS % "\n".join(filters)):
+        kind = str(r.kind) if r.kind is not None else "other"
+        if kind not in ("allocated", "share"):
+            continue
+        key = (_str(r.payerLabel) or "", str(r.c), _str(r.recipientLabel) or "", int(r.year), kind)
+        g = groups.setdefault(key, {"payer": key[0] or None, "initiative": str(r.c), "initiative_label": str(r.clabel),
+                                    "recipient": key[2] or None, "year": key[3], "kind": kind, "dkk": 0.0, "facts": []})
+        iri = str(r.f)
+        if iri in g["facts"]:
+            continue
+        g["facts"].append(iri)
+        if r.same is not None and str(r.same) in counted:
+            continue  # the same money, already counted from another statement
+        counted.add(iri)
+        g["dkk"] += float(r.value)
+    return sorted(groups.values(), key=lambda g: (g["year"], -g["dkk"]))
+
+
+def _int(t) -> int | None:
+    return int(t) if t is not None else None
+
+
+def _str(t) -> str | None:
+    return str(t) if t is not None else None
+
+
+def _bool(t) -> bool:
+    return bool(t.toPython()) if t is not None else False

@@ -1,0 +1,39 @@
+"""Money trails and flows through the real app over the corpus graph."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+
+def test_trail_runs_across_documents_with_quotes(client):
+    r = client.get("/money/trail", params={"initiative": "tryghedspakke"})
+    assert r.status_code == 200
+    body = r.json()
+    assert len(body["documents"]) == 3
+    allocated = body["steps"]["allocated"]
+    assert any(f["value"] == 100_000_000 and f["year"] == 2024 and f["quote"] for f in allocated)
+    shares = body["steps"]["share"]
+    assert any(f["recipient_label"] == "Region Hovedstaden" and f["value"] == 15_600_000 for f in shares)
+
+
+def test_trail_flags_conflicting_restatements(client):
+    body = client.get("/money/trail", params={"initiative": "Styrket forebyggelse af selvmord og selvmordsforsøg"}).json()
+    flagged = [f for f in body["steps"]["allocated"] if f["conflicts_with"]]
+    assert {f["value"] for f in flagged} >= {48_750_000, 48_800_000}
+    assert body["conflicts"] >= 2
+
+
+def test_unknown_initiative_is_a_404_problem(client):
+    r = client.get("/money/trail", params={"initiative": "ingen sådan ting"})
+    assert r.status_code == 404 and r.headers["content-type"] == "application/problem+json"
+
+
+def test_flows_per_year_with_csv(client):
+    body = client.get("/money/flows", params={"year": 2024, "recipient": "Hovedstaden"}).json()
+    rows = {(f["initiative_label"], f["kind"]): f["dkk"] for f in body["flows"]}
+    assert rows[("Tryghedspakke for medarbejdere", "share")] == 15_600_000
+    r = client.get("/money/flows", params={"year": 2025, "format": "csv"})
+    table = list(csv.DictReader(io.StringIO(r.text)))
+    assert r.headers["content-type"].startswith("text/csv") and table
+    assert all(row["year"] == "2025" for row in table)
