@@ -107,8 +107,9 @@ class _FaissIndex(VectorIndex):
         super().__init__(dim)
         self._index = index if index is not None else self._new()
 
+    @abstractmethod
     def _new(self):  # type: ignore[no-untyped-def]
-        raise NotImplementedError
+        """A new, empty faiss index of this backend's kind."""
 
     def _params(self, selector, k: int):  # type: ignore[no-untyped-def]
         import faiss
