@@ -9,13 +9,16 @@ $(BIN)/kg:
 install: $(BIN)/kg
 
 run: install
-	$(BIN)/kg ingest && $(BIN)/kg stats
+	$(BIN)/kg ingest && $(BIN)/kg serve
 
 test: install
 	$(BIN)/pytest
 
 eval: install
-	$(BIN)/kg eval
+	$(BIN)/kg eval extraction && $(BIN)/kg eval entities && $(BIN)/kg eval search && $(BIN)/kg eval ask
+
+bench: install
+	$(BIN)/python bench/bench_encode.py
 
 lint:
 	$(BIN)/ruff check kg ingest search api tests
@@ -23,4 +26,4 @@ lint:
 docs: install
 	$(BIN)/kg settings > docs/settings.md
 
-.PHONY: install run test eval lint docs
+.PHONY: install run test eval bench lint docs
