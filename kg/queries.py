@@ -72,11 +72,24 @@ def format_result(result: Result, fmt: str) -> Any:
         for row in result:
             table.add_row(*["" if v is None else _short(v) for v in row])
         return table
-    fmts = {"csv": "csv", "tsv": "tsv", "json": "json", "xml": "xml"}
+    if fmt == "tsv":  # SPARQL 1.1 TSV: ?var headers, terms in N-Triples syntax (rdflib has no writer)
+        lines = ["\t".join(f"?{v}" for v in result.vars)]
+        lines += ["\t".join("" if t is None else _nt(t) for t in row) for row in result]
+        return "\n".join(lines) + "\n"
+    fmts = {"csv": "csv", "json": "json", "xml": "xml"}
     if fmt not in fmts:
         raise KgError(f"unknown result format {fmt!r}; choose table, csv, tsv, json or xml")
     data = result.serialize(format=fmts[fmt])
     return data.decode("utf-8") if isinstance(data, bytes) else data
+
+
+def _nt(term: Any) -> str:
+    from rdflib import Literal
+    from rdflib.namespace import XSD
+
+    if isinstance(term, Literal) and term.datatype == XSD.string:
+        term = Literal(str(term))  # xsd:string is the plain literal's type; N-Triples writes it bare
+    return term.n3()
 
 
 def _short(term: Any) -> str:

@@ -53,6 +53,8 @@ def test_query_csv_and_json(data_dir):
     assert [r["key"] for r in rows][:2] == ["000_94a57a6a30b53576.txt", "001_08ba568cb88d3b78.txt"]
     done = kg("query", q, "--format", "json", "--data-dir", str(data_dir))
     assert len(json.loads(done.stdout)["results"]["bindings"]) == 5
+    done = kg("query", q, "--format", "tsv", "--data-dir", str(data_dir))
+    assert done.stdout.splitlines()[:2] == ["?key", '"000_94a57a6a30b53576.txt"']
 
 
 def test_bad_query_is_a_clear_error(data_dir):
