@@ -83,6 +83,12 @@ def search(
             console.print(f"   [green]{f['label']}[/green] {f.get('kind') or ''}{init}")
 
 
+def _publish(name: str, data: dict, report: str) -> None:
+    """Print an evaluation report and keep it (markdown and JSON) in eval/results/."""
+    typer.echo(report)
+    _console().print(f"written to {_write_results(name, data, report)}")
+
+
 def _write_results(name: str, data: dict, report: str) -> Path:
     out = Path("eval/results")
     out.mkdir(parents=True, exist_ok=True)
@@ -106,8 +112,7 @@ def eval_search(
         cfg = _config(data_dir, None, config)
         result = evaluate_search(open_index(cfg), gold / "questions.jsonl", corpus, k=k)
     report = format_report(result)
-    typer.echo(report)
-    _console().print(f"written to {_write_results('search', result, report)}")
+    _publish("search", result, report)
 
 
 @eval_app.command("extraction")
@@ -130,8 +135,7 @@ def eval_extraction(
         metrics = score_amounts(facts, gold / "amounts.jsonl", texts)
         metrics["linking"] = score_linking(facts, gold / "amounts.jsonl")
     report = format_report(metrics) + "\n\n" + format_linking(metrics["linking"])
-    typer.echo(report)
-    _console().print(f"written to {_write_results('extraction', metrics, report)}")
+    _publish("extraction", metrics, report)
 
 
 @app.command()
@@ -178,8 +182,7 @@ def eval_ask(
         with open_store(cfg.store, cfg.data_dir) as graph_store:
             result = evaluate_ask(graph_store, open_index(cfg), load_questions(gold / "questions.jsonl"))
     report = format_ask_report(result)
-    typer.echo(report)
-    _console().print(f"written to {_write_results('ask', result, report)}")
+    _publish("ask", result, report)
 
 
 @eval_app.command("entities")
@@ -197,5 +200,4 @@ def eval_entities(
         with open_store(cfg.store, cfg.data_dir) as graph_store:
             metrics = score_entities(graph_entities(graph_store), gold / "entities.jsonl")
     report = format_report(metrics)
-    typer.echo(report)
-    _console().print(f"written to {_write_results('entities', metrics, report)}")
+    _publish("entities", metrics, report)
