@@ -12,7 +12,8 @@
    "… Fonden", "… Research Group", "Psykiatri- og Socialudvalget", "Aalborg Kommune" …;
 5. abbreviations the text defines ("Long Name (LN)") or that open a name ("VIRTU Research
    Group" → "VIRTU", "Virtu"), wherever else they occur;
-6. people with their roles (:mod:`ingest.persons`).
+6. people with their roles (:mod:`ingest.persons`);
+7. collective actors: "regionerne", "kommunerne", "staten" (one resource each; they receive and pay).
 
 Every actor has a stable slug: the gazetteer id, or the normalised name of an unknown one, so
 the same actor in two documents is one resource, ``actor_iri(slug)``.
@@ -57,7 +58,7 @@ class Actor:
     type: str  # a key of the gazetteer's actor_types; "person" for people
     aliases: tuple[str, ...] = ()
     parent: str | None = None
-    source: str = "gazetteer"  # gazetteer | shape | person
+    source: str = "gazetteer"  # gazetteer | shape | person | collective
 
     @property
     def kind(self) -> str:
@@ -105,7 +106,7 @@ class ActorMention:
     actor: Actor
     role: str | None = None  # for people: "formand for Rådet for Socialt Udsatte"
     affiliation: Actor | None = None  # for people: the organisation named in or above the role
-    how: str = "gazetteer"  # gazetteer | abbreviation | context | shape | defined | council | person
+    how: str = "gazetteer"  # gazetteer | abbreviation | context | shape | defined | council | person | collective
 
     @property
     def kind(self) -> str:
@@ -242,6 +243,24 @@ def _shapes(f: _Found) -> None:
         f.add(hit.start, hit.end, _shape_actor(f, hit), "shape")
 
 
+COLLECTIVES: tuple[tuple[str, str, str], ...] = (
+    # (slug, name, type): the regions, the municipalities or the state as one actor ("til regionerne")
+    ("regionerne", "regionerne", "region"),
+    ("kommunerne", "kommunerne", "municipality"),
+    ("staten", "staten", "government"),
+)
+COLLECTIVE_FORMS = re.compile(
+    r"(?<![\w-])(?:(?P<regionerne>[Rr]egionerne|alle regioner|de fem regioner)|"
+    r"(?P<kommunerne>[Kk]ommunerne|alle kommuner|de 98 kommuner)|(?P<staten>staten))(?:s)?(?![\w-])")
+
+
+def _collectives(f: _Found) -> None:
+    """The regions, the municipalities and the state named together: actors too (they receive and pay)."""
+    actors = {slug: Actor(slug, name, kind, (), None, "collective") for slug, name, kind in COLLECTIVES}
+    for m in COLLECTIVE_FORMS.finditer(f.text):
+        f.add(m.start(), m.end(), actors[m.lastgroup or ""], "collective")
+
+
 def _short_forms(f: _Found) -> None:
     """'Psykiatriens Hus' is 'Psykiatriens Hus i Aalborg' in a text that names only that one."""
     long_forms: dict[str, list[Actor]] = {}
@@ -318,6 +337,7 @@ def extract_actors(text: str, gaz: Gazetteer | None = None) -> list[ActorMention
     _abbreviations(f, named)
     _regional_councils(f)
     _shapes(f)
+    _collectives(f)
     _short_forms(f)
     _one_spelling(f)
     _defined_abbreviations(f)
