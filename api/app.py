@@ -23,6 +23,7 @@ DESCRIPTION = """Danish psychiatry policy documents as an RDF knowledge graph.
   vocabulary's prefixes (`kg:`, `kgr:`, `dcterms:`, `prov:`, `schema:`, `skos:` …) are predeclared.
 * `/entities/…` — any resource with its facts, links and provenance quotes.
 * `/documents`, `/initiatives`, `/actors` — lists (JSON, or CSV with `?format=csv`).
+* `/` — the web page for people: ask, initiatives, money flows, documents, SPARQL editor.
 
 Every error is `application/problem+json` (RFC 9457).
 """
@@ -49,7 +50,7 @@ def create_app(config: Config | None = None, *, sparql_workers: int = 2) -> Fast
     """The app over ``config``'s store; ``sparql_workers`` queries may run at once."""
     import anyio
 
-    from api import problems, routes_graph, routes_money, routes_search, sparql
+    from api import problems, routes_graph, routes_money, routes_search, routes_web, sparql
     from kg.sparql_service import open_services
 
     cfg = config or load_config()
@@ -69,4 +70,5 @@ def create_app(config: Config | None = None, *, sparql_workers: int = 2) -> Fast
     app.include_router(routes_graph.router)
     app.include_router(routes_search.router)
     app.include_router(routes_money.router)
+    routes_web.install(app)  # the page at / and its files
     return app

@@ -1,0 +1,207 @@
+"""Read views the page needs beyond the JSON API: a document's fact spans and page starts, one initiative
+across documents, money checks for a year, and the example SPARQL queries shipped with the page.
+
+Plain dicts out, errors from :mod:`kg.errors`; no FastAPI here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from rdflib import URIRef
+
+from kg import browse
+from kg.errors import NotFound, QueryError
+from kg.namespace import KG
+from kg.store import GraphStore
+
+QUERIES_DIR = Path(__file__).resolve().parent / "queries"
+SHARE_TOLERANCE = 0.005  # shares may exceed the allocation by rounding (½ %) before a warning
+
+
+def _rows(store: GraphStore, query: str) -> list:
+    return list(store.query(query))
+
+
+def _s(term: Any) -> str | None:
+    return None if term is None else str(term)
+
+
+def _measure(curie: str) -> str:
+    return {"kg:MoneyAmount": "money", "kg:StaffFigure": "staff", "kg:Percentage": "percent"}.get(curie, "quantity")
+
+
+# --- document -------------------------------------------------------------------------------
+
+def document_marks(store: GraphStore, data_dir: Path, doc_id: str) -> dict[str, Any]:
+    """Where the document's facts stand in its repaired text (the text of ``GET /documents/{id}/text``).
+
+    Amounts, staff figures, percentages and initiatives come from the graph with their spans. Actors,
+    places and dates are stored per passage only, so they are found again in the same text by the same
+    extractors ingest ran, and kept when the graph holds them. Also the offsets where pages start.
+    """
+    from ingest.entities import extract_entities
+    from ingest.pipeline import load_text
+    from ingest.repair import repair
+
+    doc = _document(store, doc_id)
+    stored = load_text(data_dir, doc_id)
+    if stored is None:
+        raise NotFound(f"the text of document {doc_id} is not stored in {data_dir}/texts; re-run `kg ingest` "
+                       "with the oxigraph store to keep it")
+    repaired = repair(stored["raw"])
+    node = URIRef(doc["iri"]).n3()
+    quantity_classes = {str(c) for c in browse.subclasses([KG.Quantity])}
+    marks: dict[str, dict[str, Any]] = {}
+    for r in _rows(store, f"""
+            SELECT ?f ?t ?label ?start ?end ?value WHERE {{
+              ?f kg:inDocument {node} ; a ?t ; kg:charStart ?start ; kg:charEnd ?end .
+              OPTIONAL {{ ?f rdfs:label ?label }} OPTIONAL {{ ?f kg:value ?value }}
+            }} ORDER BY ?start"""):
+        t = str(r.t)
+        if t == str(KG.Initiative) or t in quantity_classes:
+            kind = "initiative" if t == str(KG.Initiative) else _measure(browse.curie(t))
+            old = marks.get(str(r.f))
+            if old is None or old["type"] == "quantity":
+                marks[str(r.f)] = {"type": kind, "iri": str(r.f), "label": _s(r.label), "start": int(r.start),
+                                   "end": int(r.end), "value": float(r.value) if r.value is not None else None}
+    known = {str(r.e) for r in _rows(store, f"""
+        SELECT DISTINCT ?e WHERE {{ ?p kg:inDocument {node} ; kg:mentions ?e }}""")}
+    actors, places, dates = extract_entities(repaired.text)
+    out = list(marks.values())
+    for kind, mentions in (("actor", actors), ("place", places), ("date", dates)):
+        for m in mentions:
+            iri = str(m.iri)
+            if iri in known:
+                out.append({"type": kind, "iri": iri, "label": getattr(m, "name", None) or getattr(m, "label", None)
+                            or repaired.text[m.start:m.end], "start": m.start, "end": m.end, "value": None})
+    out.sort(key=lambda m: (m["start"], -m["end"]))
+    return {"id": doc_id, "iri": doc["iri"], "length": len(repaired.text),
+            "pages": [{"offset": o, "page": p} for o, p in repaired.page_starts], "marks": out}
+
+
+def _document(store: GraphStore, doc_id: str) -> dict[str, Any]:
+    if re.fullmatch(r"[0-9A-Za-z_.-]{1,128}", doc_id):
+        for doc in browse.list_documents(store):
+            if doc["id"] == doc_id:
+                return doc
+    raise NotFound(f"no document with id {doc_id!r}; GET /documents lists them")
+
+
+# --- initiative -----------------------------------------------------------------------------
+
+def initiative(store: GraphStore, iri: str) -> dict[str, Any]:
+    """One initiative across documents: its canonical name, and per document its own name, theme,
+    agreement or plan, the actors responsible and the actors its passages name."""
+    node = URIRef(browse.resolve_iri(iri=iri)).n3()
+    canon = _rows(store, f"""
+        SELECT ?c ?label WHERE {{
+          {{ BIND({node} AS ?c) {node} a kg:CanonicalInitiative }} UNION {{ {node} owl:sameAs ?c . ?c a kg:CanonicalInitiative }}
+          ?c rdfs:label ?label }} LIMIT 1""")
+    if not canon:
+        raise NotFound(f"{iri} is not an initiative in the graph; GET /initiatives lists them")
+    c = URIRef(str(canon[0].c)).n3()
+    members: dict[str, dict[str, Any]] = {}
+    for r in _rows(store, f"""
+            SELECT ?i ?label ?doc ?docId ?key ?title ?theme ?agreement ?agreementLabel ?page ?source WHERE {{
+              ?i owl:sameAs {c} ; rdfs:label ?label ; kg:inDocument ?doc .
+              ?doc dcterms:identifier ?docId ; kg:sourceKey ?key . OPTIONAL {{ ?doc dcterms:title ?title }}
+              OPTIONAL {{ ?i kg:theme ?theme }} OPTIONAL {{ ?i kg:initiativeSource ?source }}
+              OPTIONAL {{ ?i kg:partOfAgreement ?agreement OPTIONAL {{ ?agreement rdfs:label ?agreementLabel }} }}
+              OPTIONAL {{ ?i prov:wasDerivedFrom/kg:page ?page }}
+            }} ORDER BY ?key ?i"""):
+        members.setdefault(str(r.i), {
+            "iri": str(r.i), "label": str(r.label), "doc_id": str(r.docId), "doc_key": str(r.key),
+            "document": _s(r.title), "theme": _s(r.theme), "agreement": _s(r.agreement),
+            "agreement_label": _s(r.agreementLabel), "page": int(r.page) if r.page is not None else None,
+            "source": _s(r.source), "responsible": [], "mentioned": []})
+    if members:
+        values = " ".join(URIRef(i).n3() for i in members)
+        for r in _rows(store, f"""
+                SELECT DISTINCT ?i ?how ?a ?label WHERE {{
+                  VALUES ?i {{ {values} }}
+                  {{ ?i kg:responsible|prov:wasAttributedTo ?a BIND("responsible" AS ?how) }}
+                  UNION {{ ?i prov:wasDerivedFrom ?p . ?p kg:mentions ?a . ?a a ?t .
+                           FILTER(?t IN (org:Organization, foaf:Person, prov:Agent, foaf:Organization,
+                                         schema:Organization, schema:Person, schema:GovernmentOrganization))
+                           BIND("mentioned" AS ?how) }}
+                  ?a rdfs:label ?label }} ORDER BY ?label"""):
+            bucket = members[str(r.i)][str(r.how)]
+            if all(a["iri"] != str(r.a) for a in bucket):
+                bucket.append({"iri": str(r.a), "label": str(r.label)})
+    return {"iri": str(canon[0].c), "label": str(canon[0].label), "members": list(members.values())}
+
+
+# --- money ----------------------------------------------------------------------------------
+
+def money_years(store: GraphStore) -> list[int]:
+    """Years that have money tied to an initiative."""
+    return [int(r.year) for r in _rows(store, """
+        SELECT DISTINCT ?year WHERE { ?f a kg:MoneyAmount ; kg:year ?year ; kg:forInitiative ?i } ORDER BY ?year""")]
+
+
+def reconcile(flows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Warnings for one year's flows: shares that add up to more than the allocation, and shares of an
+    initiative with no allocation found for that year."""
+    allocated: dict[tuple[int, str], float] = defaultdict(float)
+    shared: dict[tuple[int, str], float] = defaultdict(float)
+    labels: dict[str, str] = {}
+    for f in flows:
+        key = (f["year"], f["initiative"])
+        labels[f["initiative"]] = f["initiative_label"]
+        if f["kind"] == "allocated":
+            allocated[key] += f["dkk"]
+        elif f["kind"] == "share":
+            shared[key] += f["dkk"]
+    out = []
+    for (year, init), share in sorted(shared.items()):
+        alloc = allocated.get((year, init))  # a defaultdict: .get does not insert
+        base = {"year": year, "initiative": init, "initiative_label": labels[init], "shares_dkk": share,
+                "allocated_dkk": alloc}
+        if alloc is None:
+            out.append({**base, "code": "share-without-allocation"})
+        elif share > alloc * (1 + SHARE_TOLERANCE):
+            out.append({**base, "code": "shares-exceed-allocation"})
+    return out
+
+
+def conflicts(store: GraphStore, year: int | None) -> list[dict[str, Any]]:
+    """Money stated twice with different figures (``kg:conflictsWith``), in ``year`` if given."""
+    where = f"FILTER(?year = {int(year)})" if year is not None else ""
+    return [{"code": "conflicting-figures", "year": int(r.year), "a": str(r.a), "b": str(r.b),
+             "a_label": str(r.la), "b_label": str(r.lb), "a_dkk": float(r.va), "b_dkk": float(r.vb),
+             "a_quote": _s(r.qa), "b_quote": _s(r.qb), "initiative_label": _s(r.init)}
+            for r in _rows(store, f"""
+        SELECT ?a ?b ?year ?va ?vb ?la ?lb ?qa ?qb (SAMPLE(?il) AS ?init) WHERE {{
+          ?a kg:conflictsWith ?b ; a kg:MoneyAmount ; kg:value ?va ; rdfs:label ?la ; kg:year ?year .
+          ?b kg:value ?vb ; rdfs:label ?lb . FILTER(STR(?a) < STR(?b)) {where}
+          OPTIONAL {{ ?a kg:text ?qa }} OPTIONAL {{ ?b kg:text ?qb }}
+          OPTIONAL {{ ?a kg:forInitiative/owl:sameAs/rdfs:label ?il }}
+        }} GROUP BY ?a ?b ?year ?va ?vb ?la ?lb ?qa ?qb ORDER BY ?year ?a""")]
+
+
+def money_checks(store: GraphStore, year: int | None) -> dict[str, Any]:
+    """The years with money, and for ``year`` (or all years) the reconciliation warnings."""
+    from kg.money import flows
+
+    return {"years": money_years(store), "year": year,
+            "warnings": reconcile(flows(store, year)) + conflicts(store, year)}
+
+
+# --- example queries ------------------------------------------------------------------------
+
+def examples(directory: Path = QUERIES_DIR) -> list[dict[str, str]]:
+    """The shipped example queries: ``NN-name.rq`` files whose first lines are ``# da: …`` and ``# en: …``."""
+    out = []
+    for path in sorted(directory.glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        titles = dict(re.findall(r"^#\s*(da|en):\s*(.+)$", text, flags=re.M))
+        if set(titles) != {"da", "en"}:
+            raise QueryError(f"{path}: an example query needs '# da: …' and '# en: …' title lines")
+        body = "\n".join(line for line in text.splitlines() if not re.match(r"#\s*(da|en):", line)).strip()
+        out.append({"id": path.stem, "title_da": titles["da"].strip(), "title_en": titles["en"].strip(),
+                    "query": body + "\n"})
+    return out
