@@ -17,6 +17,7 @@ builds never run at once. Embeddings are cached by content hash in ``<data_dir>/
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -24,7 +25,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -138,6 +139,8 @@ class SearchIndex:
             "vector_index": {"kind": vectors.kind, "file": vectors.filename, "hnsw_threshold": HNSW_THRESHOLD},
             "lexical": {"kind": "bm25s", "k1": BM25_K1, "b": BM25_B},
             "ids": "vector and BM25 id i is line i of records.jsonl",
+            # ties this version to the graph state it was built from (kg check compares the two)
+            "graph": {"passages": len(records), "fingerprint": passage_fingerprint((r.iri, r.content_hash) for r in records)},
         }
         path = _write_version(index_root(data_dir), records, lexical, vectors, manifest)
         return cls(path, manifest, records, lexical, vectors, encoder)
@@ -259,6 +262,14 @@ class SearchIndex:
             if len(self._query_cache) > 256:
                 self._query_cache.popitem(last=False)
         return vector
+
+
+def passage_fingerprint(pairs: Iterable[tuple[str, str]]) -> str:
+    """sha256 over the sorted (passage IRI, content hash) pairs: equal exactly when the passage sets are."""
+    digest = hashlib.sha256()
+    for iri, content_hash in sorted(pairs):
+        digest.update(f"{iri}\t{content_hash}\n".encode())
+    return digest.hexdigest()
 
 
 def _check_encoder(manifest: dict[str, Any], encoder: Encoder) -> None:
