@@ -63,13 +63,15 @@ def ingest(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ingest.pipeline import ingest_paths
-    from kg.store import open_store
+    from kg.journal import writer
 
     with _errors():
         cfg = _config(data_dir, store, config, shacl=False if no_shacl else None)
         console = _console(quiet)
         logging.basicConfig(level=logging.ERROR, format="%(message)s")
-        with open_store(cfg.store, cfg.data_dir) as graph_store:
+        # one writer per data directory; a crash anywhere inside leaves the previous graph and index
+        with writer(cfg, on_wait=lambda m: typer.echo(m, err=True),
+                     on_recover=lambda r: typer.echo(f"{cfg.data_dir}: {r}", err=True)) as graph_store:
             with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                           console=console, transient=True, disable=quiet) as bar:
                 task = bar.add_task("ingesting", total=None)
@@ -198,3 +200,4 @@ def main() -> None:  # pragma: no cover
     app()
 
 import kg.cli_search  # noqa: E402,F401  (registers index, search and eval)
+import kg.cli_check  # noqa: E402,F401  (registers check)
