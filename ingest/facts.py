@@ -15,6 +15,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 from ingest.entities import extract_entities, entity_triples
 from ingest.initiatives import find_initiatives
 from ingest.quantities import Quantity, extract_quantities
+from ingest.reconcile import reconcile
 from ingest.recipients import payers, recipients, state_actor, state_scope
 from kg.model import DocumentGraph
 from kg.namespace import KG, KGR
@@ -79,3 +80,17 @@ def fact_triples(doc: DocumentGraph) -> Iterator[tuple]:
             yield node, KG.payer, paid[n].iri
     for actor in {a.iri: a for a in [*received.values(), *paid.values()]}.values():
         yield from actor.triples()
+    yield from reconciliation_triples(doc, quantities, by_quantity)
+
+
+def reconciliation_triples(doc: DocumentGraph, quantities: list[Quantity], by_quantity: dict) -> Iterator[tuple]:
+    """Stated totals checked against their parts; the parts' initiatives are part of the total's group."""
+    for n, r in enumerate(reconcile(quantities)):
+        yield from r.triples(KGR[f"doc/{doc.doc_id}/reconciliation/{n}"], doc.iri, lambda i: fact_iri(doc.doc_id, i))
+        group = by_quantity.get(r.total)
+        if group is None or group.source != "table-total":
+            continue
+        for p in r.parts:
+            member = by_quantity.get(p)
+            if member is not None and member is not group:
+                yield member.iri(doc.doc_id), KG.partOfInitiative, group.iri(doc.doc_id)
