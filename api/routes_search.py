@@ -41,9 +41,12 @@ def search_passages(
     """Ranked passages with document, page, source span, score and the facts (amounts, initiatives) they hold."""
     from search.service import SearchFilters, search
 
-    results = search(services.store, _index(request, services), q, k=k, mode=mode,
-                     filters=SearchFilters(doc, year, actor, initiative))
-    return {"query": q, "mode": mode, "results": [asdict(r) for r in results]}
+    index = _index(request, services)
+    plan = index.plan(q)
+    results = search(services.store, index, q, k=k, mode=mode, filters=SearchFilters(doc, year, actor, initiative))
+    # an English question is searched through its Danish glossary translation: show what was searched
+    searched_as = plan.lexical if plan.translation is not None else None
+    return {"query": q, "mode": mode, "searched_as": searched_as, "results": [asdict(r) for r in results]}
 
 
 @router.get("/ask", tags=["search"], summary="Answer a question from the documents", responses=PROBLEM_RESPONSES)

@@ -68,12 +68,16 @@ def search(
     with _errors():
         cfg = _config(data_dir, store, config)
         with open_store(cfg.store, cfg.data_dir) as graph_store:
-            results = run_search(graph_store, open_index(cfg), query, k=k, mode=mode,
+            index = open_index(cfg)
+            plan = index.plan(query)
+            results = run_search(graph_store, index, query, k=k, mode=mode,
                                  filters=SearchFilters(doc, year, actor, initiative))
     if as_json:
         typer.echo(json.dumps([asdict(r) for r in results], ensure_ascii=False, indent=2))
         return
     console = _console()
+    if plan.translation is not None:
+        console.print(f"[dim]searched as: {plan.lexical}[/dim]")
     for r in results:
         page = f", side {r.page}" if r.page else ""
         console.print(f"[bold]{r.rank}.[/bold] {r.doc_title} ({r.doc_key}{page}) score {r.score:.4f}")
@@ -112,7 +116,8 @@ def eval_search(
         cfg = _config(data_dir, None, config)
         result = evaluate_search(open_index(cfg), gold / "questions.jsonl", corpus, k=k)
     report = format_report(result)
-    _publish("search", result, report)
+    # the gold sample goes to search.md; another question set (e.g. eval/dev) to search-<folder>.md
+    _publish("search" if gold.resolve() == GOLD_DEFAULT.resolve() else f"search-{gold.resolve().name}", result, report)
 
 
 @eval_app.command("extraction")

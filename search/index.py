@@ -34,6 +34,7 @@ import numpy as np
 
 from search.cache import EmbeddingCache, Progress, embed
 from search.fusion import DEFAULT_RRF_K, DEFAULT_WEIGHTS, looks_english, reciprocal_rank_fusion
+from search.translate import Glossary, Translation, load_glossary
 from search.lexical import BM25_B, BM25_K1, BM25Index
 from search.records import (
     Encoder,
@@ -61,6 +62,17 @@ class Hit:
     @property
     def iri(self) -> str:
         return self.record.iri
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """What the index searches for a query: the text each list sees, and the translation if any."""
+
+    query: str
+    lexical: str
+    dense: str
+    english: bool
+    translation: Translation | None = None
 
 
 def index_root(data_dir: Path | str) -> Path:
@@ -94,7 +106,11 @@ class SearchIndex:
         # BM25's weight in the fusion is multiplied by the share of query words the corpus knows:
         # an English question shares few words with Danish passages, and its BM25 list is noise.
         self.scale_bm25_by_coverage = True
-        # An English question against Danish text: only names and numbers match lexically.
+        # An English question is searched through its Danish glossary translation (search/translate.py);
+        # BM25 on the translation is the more reliable list (measured in eval/results/search.md).
+        self.translator: Glossary | None = load_glossary()
+        self.translated_bm25_weight = 2.0
+        # An English question the glossary cannot translate: only names and numbers match lexically.
         self.english_bm25_weight: float | None = 0.3
 
     def __len__(self) -> int:
@@ -209,12 +225,13 @@ class SearchIndex:
         allowed = self._allowed(filter)
         if not query.strip() or k <= 0 or not self.records or (allowed is not None and len(allowed) == 0):
             return []
+        plan = self.plan(query)
         depth = max(self.depth, k) if mode == "hybrid" else k
         lists: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         if mode in ("bm25", "hybrid"):
-            lists["bm25"] = self.lexical.search(query, depth, allowed)
+            lists["bm25"] = self.lexical.search(plan.lexical, depth, allowed)
         if mode in ("dense", "hybrid"):
-            scores, ids = self.vectors.search(self._query_vector(query), depth, allowed)
+            scores, ids = self.vectors.search(self._query_vector(plan.dense), depth, allowed)
             keep = ids[0] >= 0
             lists["dense"] = (ids[0][keep], scores[0][keep])
         ranks = {name: {int(i): r for r, i in enumerate(ids, start=1)} for name, (ids, _) in lists.items()}
@@ -222,8 +239,10 @@ class SearchIndex:
         if mode == "hybrid":
             weights = dict(self.weights if weights is None else weights)
             if self.scale_bm25_by_coverage:
-                weights["bm25"] = weights.get("bm25", 1.0) * self.lexical.coverage(query)
-            if self.english_bm25_weight is not None and looks_english(query):
+                weights["bm25"] = weights.get("bm25", 1.0) * self.lexical.coverage(plan.lexical)
+            if plan.translation is not None:
+                weights["bm25"] = weights.get("bm25", 1.0) * self.translated_bm25_weight
+            elif plan.english and self.english_bm25_weight is not None:
                 weights["bm25"] = weights.get("bm25", 1.0) * self.english_bm25_weight
             fused = reciprocal_rank_fusion(
                 {name: [int(i) for i in ids] for name, (ids, _) in lists.items()},
@@ -242,6 +261,15 @@ class SearchIndex:
             )
             for rank, (i, score) in enumerate(fused, start=1)
         ]
+
+    def plan(self, query: str) -> QueryPlan:
+        """Danish queries are searched as typed; English ones through their glossary translation."""
+        english = looks_english(query)
+        if english and self.translator is not None:
+            translation = self.translator.translate(query)
+            if translation.matched:
+                return QueryPlan(query, translation.text, translation.text, True, translation)
+        return QueryPlan(query, query, query, english)
 
     def _allowed(self, filter: Filter) -> np.ndarray | None:
         if filter is None:

@@ -143,6 +143,7 @@ def test_search_modes_report_per_mode_ranks(built):
 
 def test_hybrid_scales_bm25_by_query_coverage(built):
     index, _, _ = built
+    index.translator = None  # the untranslated path; translation is tested below
     query = "How much money goes to DRISP?"  # of how, much, money, goes, to, drisp only "drisp" is indexed
     assert index.lexical.coverage(query) == 1 / 6
     lists = {m: [h.iri for h in index.search(query, 100, m)] for m in ("bm25", "dense")}
@@ -155,6 +156,23 @@ def test_hybrid_scales_bm25_by_query_coverage(built):
     index.scale_bm25_by_coverage = False
     assert [(h.iri, h.score) for h in index.search(query, 5)] == reciprocal_rank_fusion(lists)[:5]
     index.scale_bm25_by_coverage, index.english_bm25_weight = True, 0.3
+
+
+def test_english_query_is_searched_through_its_translation(built):
+    index, encoder, _ = built
+    query = "How much money goes to the Capital Region for coercion?"
+    plan = index.plan(query)
+    assert plan.english and plan.translation is not None
+    assert "Region Hovedstaden" in plan.lexical and "tvang" in plan.lexical and "How" not in plan.lexical
+    assert plan.dense == plan.lexical
+    lists = {"bm25": [h.iri for h in index.search(plan.lexical, 100, "bm25")],
+             "dense": [h.iri for h in index.search(plan.lexical, 100, "dense")]}
+    weight = index.lexical.coverage(plan.lexical) * index.translated_bm25_weight
+    expected = reciprocal_rank_fusion(lists, weights={"bm25": weight, "dense": 1.0})[:5]
+    assert [(h.iri, h.score) for h in index.search(query, 5)] == expected
+    assert plan.dense in index._query_cache and query not in index._query_cache  # embedded: the translation
+    danish = "Hvor mange penge får Region Hovedstaden?"
+    assert index.plan(danish).translation is None and index.plan(danish).lexical == danish
 
 
 def test_search_filters(built):
