@@ -12,6 +12,7 @@ import hashlib
 import io
 import logging
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,10 @@ from kg.errors import ReadError
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 PDF_SUFFIXES = {".pdf"}
 MANIFEST_NAME = "MANIFEST.tsv"
-MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_FILE_BYTES = 200 * 1024 * 1024  # a PDF
+MAX_TEXT_BYTES = 20 * 1024 * 1024  # a plain-text file (some 5,000 pages)
+MAX_LINE_CHARS = 1_000_000  # longer single lines are data or damage, not prose
+MAX_DEPTH = 64  # directory levels below a given root that are searched
 
 log = logging.getLogger(__name__)
 
@@ -53,39 +57,70 @@ def read_manifest(directory: Path) -> dict[str, dict[str, str]]:
 
 
 def discover(paths: list[Path]) -> Iterator[Path]:
-    """Files under the given paths, sorted, once each; hidden files, manifests and symlink loops skipped."""
+    """Files under the given paths, sorted, once each; hidden files, manifests and symlink loops skipped.
+
+    The walk is iterative (no recursion limit). A directory deeper than :data:`MAX_DEPTH` levels is
+    yielded itself, unsearched, so that :func:`read_document` reports it by name and the rest goes on.
+    """
     seen: set[str] = set()
     for root in paths:
-        if root.is_file():
+        if root.is_file() or (root.exists() and not root.is_dir()):
             yield root
             continue
         if not root.exists():
             raise ReadError(root, "no such file or directory")
-        for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
-            real = os.path.realpath(dirpath)
+        stack: list[tuple[Path, int]] = [(root, 0)]
+        while stack:
+            directory, depth = stack.pop()
+            real = os.path.realpath(directory)
             if real in seen:  # a symlink loop or a directory reached twice
-                dirnames[:] = []
                 continue
             seen.add(real)
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            for name in sorted(filenames):
-                if name.startswith(".") or name == MANIFEST_NAME:
+            if depth > MAX_DEPTH:
+                yield directory
+                continue
+            try:
+                entries = sorted(os.scandir(directory), key=lambda e: e.name)
+            except OSError as exc:
+                raise ReadError(directory, f"cannot list the directory ({exc.strerror or exc})") from exc
+            subdirs = []
+            for entry in entries:
+                if entry.name.startswith("."):
                     continue
-                yield Path(dirpath) / name
+                try:
+                    is_dir = entry.is_dir(follow_symlinks=True)
+                except OSError:  # a symlink loop: reported by read_document
+                    is_dir = False
+                if is_dir:
+                    subdirs.append(Path(entry.path))
+                elif entry.name != MANIFEST_NAME:
+                    yield Path(entry.path)
+            stack.extend((d, depth + 1) for d in reversed(subdirs))
 
 
 def read_document(path: Path, metadata: dict[str, str] | None = None) -> SourceDocument:
     """Read one file; raise :class:`ReadError` with a message naming the file when it cannot be read."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ReadError(path, f"file is {size // (1024 * 1024)} MB, over the {MAX_FILE_BYTES // (1024 * 1024)} MB limit")
+        path.name.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = os.fsencode(path).decode("utf-8", "backslashreplace")  # printable, bytes as \xNN
+        raise ReadError(shown, "the file name is not valid UTF-8; rename the file") from None
+    suffix = path.suffix.lower()
+    try:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise ReadError(path, f"directory nested more than {MAX_DEPTH} levels deep; not searched")
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would block the read, a device never end
+            raise ReadError(path, "not a regular file (a pipe, socket or device)")
+        limit = MAX_FILE_BYTES if suffix in PDF_SUFFIXES else MAX_TEXT_BYTES
+        if info.st_size > limit:
+            raise ReadError(path, f"file is {info.st_size / (1024 * 1024):.0f} MB, over the {limit // (1024 * 1024)} MB limit "
+                            f"for {'PDF' if suffix in PDF_SUFFIXES else 'text'} files")
         data = path.read_bytes()
     except OSError as exc:
         raise ReadError(path, f"cannot read ({exc.strerror or exc})") from exc
     if not data.strip():
         raise ReadError(path, "file is empty")
-    suffix = path.suffix.lower()
     if suffix in PDF_SUFFIXES or data[:5] == b"%PDF-":
         raw, media_type = _pdf_text(path, data), "application/pdf"
         pages: int | None = raw.count("\f") + 1
@@ -117,6 +152,10 @@ def _plain_text(path: Path, data: bytes) -> str:
     controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\n\r\t\f")
     if controls > 0.05 * min(len(text), 8192):
         raise ReadError(path, "binary file (too many control characters), not text")
+    longest = max((len(line) for line in text.splitlines()), default=0) if len(text) > MAX_LINE_CHARS else 0
+    if longest > MAX_LINE_CHARS:
+        raise ReadError(path, f"a single line of {longest:,} characters (the limit is {MAX_LINE_CHARS:,}): "
+                        "data or a damaged extraction, not prose")
     return text
 
 
