@@ -13,7 +13,8 @@ from api.routes_graph import _wants_csv
 from kg import browse, money
 
 router = APIRouter(prefix="/money", tags=["money"])
-FLOW_COLUMNS = ("year", "payer", "initiative_label", "recipient", "kind", "dkk", "initiative")
+FLOW_COLUMNS = ("year", "payer", "initiative_label", "recipient", "kind", "dkk", "reconciliation", "mismatch", "initiative")
+RECONCILIATION_COLUMNS = ("doc_key", "label", "year", "status", "stated", "computed", "difference", "parts", "iri")
 
 
 @router.get("/trail", summary="The money trail of one initiative", responses=PROBLEM_RESPONSES)
@@ -34,9 +35,25 @@ def money_flows(request: Request, services: Services,
                 format: Annotated[str | None, Query(pattern="^(json|csv)$")] = None,  # noqa: A002
                 ) -> Any:
     """Allocated money and shares aggregated per year; money restated in several documents counts once.
+    Each row says whether its figures take part in a reconciled total (`reconciliation`, `mismatch`).
     CSV with `?format=csv` or `Accept: text/csv`."""
     rows = money.flows(services.store, year, payer, recipient)
     if _wants_csv(request, format):
         return Response(browse.to_csv(rows, FLOW_COLUMNS), media_type="text/csv",
                         headers={"Content-Disposition": 'attachment; filename="money-flows.csv"'})
     return {"year": year, "flows": rows}
+
+
+@router.get("/reconciliations", summary="Stated totals checked against their parts",
+            responses={200: {"content": {"application/json": {}, "text/csv": {}}}, **PROBLEM_RESPONSES})
+def money_reconciliations(request: Request, services: Services,
+                          status: Annotated[str | None, Query(pattern="^(balanced|rounding|mismatch)$")] = None,
+                          format: Annotated[str | None, Query(pattern="^(json|csv)$")] = None,  # noqa: A002
+                          ) -> Any:
+    """Every table total ("Udgifter i alt", "Total (FL24)", a theme row) with the sum of its parts per year:
+    stated, computed, difference and status (balanced, rounding, mismatch)."""
+    rows = money.reconciliations(services.store, status)
+    if _wants_csv(request, format):
+        return Response(browse.to_csv(rows, RECONCILIATION_COLUMNS), media_type="text/csv",
+                        headers={"Content-Disposition": 'attachment; filename="money-reconciliations.csv"'})
+    return {"status": status, "reconciliations": rows}

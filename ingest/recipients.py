@@ -43,6 +43,7 @@ CAPTION_RECIPIENT = {
 STATE_FUNDING = re.compile(r"\bfinanslov\w*|\b(?:F?FL)\s?\d{2}\b|\bstatsbudget\w*", re.I)
 PAYER_AFTER = re.compile(r"^\s*(?:\S+\s+){0,4}?(?:af|fra)\s+$", re.I)
 PAYER_BEFORE = re.compile(r"^\s+(?:har|havde|vil)?\s*(?:afsat|bevilget|bevilliget|afsætter|bevilger|finansierer|finansieret)\b", re.I)
+FUNDED_AF = re.compile(r"\b(?:finansieret|finansieres|støttes|støttet|betalt|betales|bevilget)\s+af\s+$", re.I)
 FUNDED_BY = re.compile(r"\b(?:finansieret|finansieres|støttes|støttet|betalt|betales|bevilget)\b", re.I)
 CAPTION_WINDOW = 400
 TABLE_GAP = 4000
@@ -143,8 +144,12 @@ def payer_in_sentence(q: Quantity, text: str, actors: Sequence, state: object) -
             if a.start >= q.end and a.start - q.end <= 60 and PAYER_AFTER.match(text[q.end:a.start]):
                 return a.actor
     for a in in_sentence:
-        if a.end <= q.start and PAYER_BEFORE.match(text[a.end:q.start]) and a.actor.slug != "regionerne":
-            return a.actor
+        if a.end > q.start:
+            continue
+        if PAYER_BEFORE.match(text[a.end:q.start]) and a.actor.slug != "regionerne":
+            return a.actor  # "X har afsat 4 mio. kr."
+        if FUNDED_AF.search(text[q.sentence_start:a.start]) and q.start - a.end <= 40:
+            return a.actor  # "finansieret af X med 4 mio. kr."
     if STATE_FUNDING.search(sentence):
         return state
     return None

@@ -140,7 +140,7 @@ def reconcile(quantities: Sequence[Quantity]) -> list[Reconciliation]:
             if row.closing:
                 close_group()
                 group, members = None, []
-                candidates = [since_total, top] + [top[:n] for n in range(len(top) - 1, 1, -1)]
+                candidates = [since_total, top] + [top[:n] for n in range(len(top) - 1, 0, -1)]
                 candidates = [c for c in candidates if c]
                 results = next((r for r in (_check(row, c) for c in candidates) if _adds_up(r)), None)
                 if results is None and candidates:

@@ -10,7 +10,8 @@
   than 2 % and no differing price level explains it (the same allocation stated differently:
   48,75 vs 48,8 mio. kr.). Both facts stay.
 
-Everything lives in one named graph, ``kgr:graph/links``, replaced atomically.
+Groups of initiatives (what a table's total row sums, ``kg:InitiativeGroup``) are per table and
+never the same across documents. Everything lives in one named graph, ``kgr:graph/links``, replaced atomically.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ SELECT ?i ?label ?key ?doc ?source WHERE {
   ?i a kg:Initiative ; rdfs:label ?label ; kg:matchKey ?key ; kg:inDocument ?doc .
   OPTIONAL { ?i kg:initiativeSource ?source }
   FILTER NOT EXISTS { ?i a kg:CanonicalInitiative }
+  FILTER NOT EXISTS { ?i a kg:InitiativeGroup }
 } ORDER BY ?doc ?i"""
 
 MONEY = """

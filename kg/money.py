@@ -2,8 +2,12 @@
 
 Both read the graph only. A trail follows one canonical initiative through every document that
 names it (national allocation → a region's share → uses and staff), each number with its quote,
-document and page; flows aggregate money per payer → initiative → recipient and year, counting
-facts linked by ``kg:sameMoneyAs`` once and flagging ``kg:conflictsWith``.
+document and page; the uses of a share are the initiatives that are ``kg:partOfInitiative`` one
+of its members ("3 mio. kr. til at sikre varig finansiering af OPUS YOUNG"). Flows aggregate
+money per payer → initiative → recipient and year, counting facts linked by ``kg:sameMoneyAs``
+once and flagging ``kg:conflictsWith``. Both carry the reconciliation of stated totals
+(``kg:Reconciliation``): whether the figures are totals or parts that add up (``balanced``,
+``rounding``) or not (``mismatch``).
 """
 
 from __future__ import annotations
@@ -25,9 +29,10 @@ def _esc(text: str) -> str:
 
 TRAIL = """
 SELECT ?f ?cls ?value ?label ?year ?yearEnd ?perYear ?openEnded ?kind ?quote ?page ?key ?doctitle ?init ?initLabel
-       ?recipient ?recipientLabel ?conflict ?same WHERE {
+       ?recipient ?recipientLabel ?payerLabel ?conflict ?same WHERE {
   VALUES ?c { %s }
-  ?init owl:sameAs ?c ; rdfs:label ?initLabel .
+  { ?init owl:sameAs ?c } UNION { ?init kg:partOfInitiative/owl:sameAs ?c }
+  ?init rdfs:label ?initLabel .
   ?f kg:forInitiative ?init ; a ?cls ; kg:value ?value ; rdfs:label ?label ; kg:inDocument ?d .
   FILTER(?cls IN (kg:MoneyAmount, kg:StaffFigure))
   ?d kg:sourceKey ?key ; dcterms:title ?doctitle .
@@ -36,6 +41,7 @@ SELECT ?f ?cls ?value ?label ?year ?yearEnd ?perYear ?openEnded ?kind ?quote ?pa
   OPTIONAL { ?f kg:amountKind/skos:notation ?kind }
   OPTIONAL { ?f kg:text ?quote } OPTIONAL { ?f kg:page ?page }
   OPTIONAL { ?f kg:recipient ?recipient . ?recipient rdfs:label ?recipientLabel }
+  OPTIONAL { ?f kg:payer/rdfs:label ?payerLabel }
   OPTIONAL { ?f kg:conflictsWith ?conflict }
   OPTIONAL { ?f kg:sameMoneyAs ?same }
 } ORDER BY ?key ?year ?f"""
@@ -66,18 +72,59 @@ def trail(store: GraphStore, initiative: str) -> dict[str, Any]:
             "kind": str(r.kind) if r.kind is not None else "other", "quote": _str(r.quote), "page": _int(r.page),
             "doc_key": str(r.key), "document": str(r.doctitle), "initiative": str(r.init),
             "initiative_label": str(r.initLabel), "recipient": _str(r.recipient),
-            "recipient_label": _str(r.recipientLabel), "conflicts_with": [], "same_money_as": [],
+            "recipient_label": _str(r.recipientLabel), "payer_label": _str(r.payerLabel),
+            "conflicts_with": [], "same_money_as": [],
         })
         if r.conflict is not None and str(r.conflict) not in f["conflicts_with"]:
             f["conflicts_with"].append(str(r.conflict))
         if r.same is not None and str(r.same) not in f["same_money_as"]:
             f["same_money_as"].append(str(r.same))
+    checks = reconciliation_flags(store, list(facts))
+    for f in facts.values():
+        f["reconciliation"] = checks.get(f["iri"], [])
     steps: dict[str, list[dict[str, Any]]] = {"allocated": [], "total": [], "share": [], "used": [], "staff": [], "other": []}
     for f in facts.values():
         steps["staff" if f["measure"] == "staff" else (f["kind"] if f["kind"] in steps else "other")].append(f)
     documents = sorted({f["doc_key"] for f in facts.values()})
     return {"initiative": chosen, "other_matches": matches[1:10], "documents": documents, "steps": steps,
-            "conflicts": sum(bool(f["conflicts_with"]) for f in facts.values())}
+            "conflicts": sum(bool(f["conflicts_with"]) for f in facts.values()),
+            "mismatches": sum(any(c["status"] == "mismatch" for c in f["reconciliation"]) for f in facts.values())}
+
+
+RECONCILIATIONS = """
+SELECT ?f ?role ?r ?label ?status ?stated ?computed ?diff WHERE {
+  VALUES ?f { %s }
+  { ?r kg:reconciles ?f . BIND("total" AS ?role) } UNION { ?r kg:summand ?f . BIND("part" AS ?role) }
+  ?r rdfs:label ?label ; kg:reconciliationStatus/skos:notation ?status ;
+     kg:statedTotal ?stated ; kg:computedTotal ?computed ; kg:difference ?diff .
+}"""
+
+
+def reconciliation_flags(store: GraphStore, facts: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """For each fact IRI, the reconciliations it takes part in: as the stated total or as a part."""
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for i in range(0, len(facts), 400):
+        values = " ".join(f"<{f}>" for f in facts[i:i + 400])
+        for r in store.query(RECONCILIATIONS % values):
+            out[str(r.f)].append({"reconciliation": str(r.r), "label": str(r.label), "role": str(r.role),
+                                  "status": str(r.status), "stated": float(r.stated),
+                                  "computed": float(r.computed), "difference": float(r.diff)})
+    return dict(out)
+
+
+def reconciliations(store: GraphStore, status: str | None = None) -> list[dict[str, Any]]:
+    """Every stated total checked against its parts, optionally only one status (balanced, rounding, mismatch)."""
+    flt = f'FILTER(?status = "{_esc(status)}")' if status else ""
+    rows = store.query(f"""
+        SELECT ?r ?label ?status ?year ?stated ?computed ?diff ?key ?total (COUNT(DISTINCT ?part) AS ?parts) WHERE {{
+          ?r a kg:Reconciliation ; rdfs:label ?label ; kg:reconciliationStatus/skos:notation ?status ;
+             kg:statedTotal ?stated ; kg:computedTotal ?computed ; kg:difference ?diff ; kg:reconciles ?total ;
+             kg:inDocument/kg:sourceKey ?key .
+          OPTIONAL {{ ?r kg:year ?year }} OPTIONAL {{ ?r kg:summand ?part }} {flt}
+        }} GROUP BY ?r ?label ?status ?year ?stated ?computed ?diff ?key ?total ORDER BY ?key ?total""")
+    return [{"iri": str(r.r), "label": str(r.label), "status": str(r.status), "year": _int(r.year),
+             "stated": float(r.stated), "computed": float(r.computed), "difference": float(r.diff),
+             "doc_key": str(r.key), "total": str(r.total), "parts": int(r.parts)} for r in rows]
 
 
 FLOWS = """
@@ -119,6 +166,11 @@ def flows(store: GraphStore, year: int | None = None, payer: str | None = None,
             continue  # the same money, already counted from another statement
         counted.add(iri)
         g["dkk"] += float(r.value)
+    checks = reconciliation_flags(store, sorted({f for g in groups.values() for f in g["facts"]}))
+    for g in groups.values():
+        statuses = sorted({c["status"] for f in g["facts"] for c in checks.get(f, [])})
+        g["reconciliation"] = ",".join(statuses) or None
+        g["mismatch"] = "mismatch" in statuses
     return sorted(groups.values(), key=lambda g: (g["year"], -g["dkk"]))
 
 

@@ -37,3 +37,27 @@ def test_flows_per_year_with_csv(client):
     table = list(csv.DictReader(io.StringIO(r.text)))
     assert r.headers["content-type"].startswith("text/csv") and table
     assert all(row["year"] == "2025" for row in table)
+
+
+def test_trail_carries_reconciliation_flags_and_payers(client):
+    body = client.get("/money/trail", params={"initiative": "Styrkelse af Livslinien"}).json()
+    cells = [f for f in body["steps"]["allocated"] if f["year"] == 2024 and f["value"] == 7_000_000]
+    checks = [c for f in cells for c in f["reconciliation"]]
+    assert any(c["role"] == "part" and c["status"] == "balanced" and c["stated"] == 55_800_000 for c in checks)
+    assert any(f["payer_label"] == "staten" for f in cells)
+    assert body["mismatches"] >= 0
+
+
+def test_flows_flag_reconciled_figures(client):
+    rows = client.get("/money/flows", params={"year": 2024, "payer": "staten"}).json()["flows"]
+    assert rows and all(r["payer"] == "staten" for r in rows)
+    assert any(r["reconciliation"] and "balanced" in r["reconciliation"] and not r["mismatch"] for r in rows)
+
+
+def test_reconciliations_endpoint_lists_mismatches_with_csv(client):
+    body = client.get("/money/reconciliations", params={"status": "mismatch"}).json()
+    assert body["reconciliations"] and all(r["status"] == "mismatch" for r in body["reconciliations"])
+    assert all(r["stated"] - r["computed"] == r["difference"] for r in body["reconciliations"])
+    r = client.get("/money/reconciliations", params={"format": "csv"})
+    table = list(csv.DictReader(io.StringIO(r.text)))
+    assert {"balanced", "rounding", "mismatch"} <= {row["status"] for row in table}
