@@ -38,9 +38,13 @@ export async function render(main, params, _rest, current) {
     h("h1", {}, t("money.title")),
     h("div", { class: "toolbar" }, h("label", { for: "year" }, t("money.year")), select,
       h("a", { class: "button", href: csv, download: `money-flows-${year}.csv` }, t("money.csv"))),
-    warningsSection(checks.warnings),
+    checks.warnings.length ? h("p", { class: "warning" }, "⚠ ", h("a", { href: "#warn-h", onclick: (e) => {
+      e.preventDefault();
+      document.getElementById("warn-h").scrollIntoView();
+    } }, t("money.warningCount", { n: checks.warnings.length }))) : null,
     diagramSection(flows.flows, year),
     tableSection(flows.flows),
+    warningsSection(checks.warnings),
   );
 }
 

@@ -1,0 +1,109 @@
+"""The page's files and JSON views through the real app (no browser), and the reconciliation rules."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from api.web import STATIC_DIR, views
+
+
+def test_the_page_and_its_files_are_served(web_client):
+    r = web_client.get("/")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert '<html lang="da">' in r.text and "/static/js/app.js" in r.text
+    for path in re.findall(r'(?:href|src)="(/static/[^"]+)"', r.text):
+        assert web_client.get(path).status_code == 200, path
+    js = web_client.get("/static/vendor/yasgui/yasgui.min.js")
+    assert js.status_code == 200 and "Yasgui" in js.text[:2000]
+    assert web_client.get("/static/nothing.js").status_code == 404
+
+
+def test_no_file_of_the_page_loads_from_another_host():
+    for path in STATIC_DIR.rglob("*"):
+        if path.suffix in {".html", ".css"} or (path.suffix == ".js" and "vendor" not in path.parts):
+            text = path.read_text(encoding="utf-8")
+            assert not re.search(r"""(?:src|href)=["']https?://|import\s.*["']https?://|url\(["']?https?://""", text), path
+
+
+def test_every_view_module_the_router_names_exists():
+    app_js = (STATIC_DIR / "js" / "app.js").read_text(encoding="utf-8")
+    for module in re.findall(r'import\("\./(views/[a-z]+\.js)"\)', app_js):
+        assert (STATIC_DIR / "js" / module).is_file(), module
+
+
+def test_document_marks_point_at_the_facts_in_the_text(web_client):
+    docs = web_client.get("/documents").json()["items"]
+    doc = max(docs, key=lambda d: d["facts"])
+    marks = web_client.get(f"/web/documents/{doc['id']}/marks").json()
+    text = web_client.get(f"/documents/{doc['id']}/text").json()["text"]
+    assert marks["length"] == len(text)
+    kinds = {m["type"] for m in marks["marks"]}
+    assert {"money", "initiative", "actor"} <= kinds
+    for m in marks["marks"]:
+        assert 0 <= m["start"] < m["end"] <= len(text)
+        if m["type"] == "money":
+            assert re.search(r"\d", text[m["start"]:m["end"]]), m
+    entity = next(m for m in marks["marks"] if m["type"] == "actor")
+    assert web_client.get("/entities", params={"iri": entity["iri"]}).status_code == 200
+
+
+def test_unknown_document_and_initiative_are_problems(web_client):
+    r = web_client.get("/web/documents/nope/marks")
+    assert r.status_code == 404 and r.headers["content-type"] == "application/problem+json"
+    r = web_client.get("/web/initiative", params={"iri": "https://w3id.org/psykiatri-kg/id/initiative/nope"})
+    assert r.status_code == 404 and "/initiatives" in r.json()["detail"]
+
+
+def test_an_initiative_across_documents(web_client):
+    items = web_client.get("/initiatives", params={"q": "Hurtig opstart af behandling", "limit": 100}).json()["items"]
+    member = next(i for i in items if "kg:CanonicalInitiative" not in i["types"])
+    body = web_client.get("/web/initiative", params={"iri": member["iri"]}).json()
+    assert member["iri"] in {m["iri"] for m in body["members"]}
+    assert len({m["doc_key"] for m in body["members"]}) >= 2
+    assert all(m["agreement_label"] for m in body["members"])
+
+
+def test_example_queries_run_and_answer(web_client):
+    help_ = web_client.get("/web/sparql-help").json()
+    assert help_["prefixes"]["kg"] == "https://w3id.org/psykiatri-kg/vocab#"
+    assert len(help_["examples"]) >= 3
+    for example in help_["examples"]:
+        assert example["title_da"] and example["title_en"] and not example["query"].startswith("#")
+        r = web_client.post("/sparql", data={"query": example["query"]},
+                            headers={"Accept": "application/sparql-results+json"})
+        assert r.status_code == 200, (example["id"], r.text)
+        assert r.json()["results"]["bindings"], f"{example['id']} found nothing in the corpus"
+
+
+def test_money_checks_name_the_years_and_warn(web_client):
+    body = web_client.get("/web/money/checks", params={"year": 2025}).json()
+    assert 2025 in body["years"] and body["years"] == sorted(body["years"])
+    assert all(w["year"] == 2025 for w in body["warnings"])
+    assert web_client.get("/web/money/checks", params={"year": 1000}).status_code == 422
+
+
+def _flow(init: str, kind: str, dkk: float, year: int = 2025) -> dict:
+    return {"year": year, "initiative": init, "initiative_label": init.upper(), "kind": kind, "dkk": dkk,
+            "payer": None, "recipient": "Region X" if kind == "share" else None}
+
+
+@pytest.mark.parametrize(("flows", "codes"), [
+    ([_flow("a", "allocated", 100.0), _flow("a", "share", 60.0), _flow("a", "share", 40.0)], []),
+    ([_flow("a", "allocated", 100.0), _flow("a", "share", 60.0), _flow("a", "share", 41.0)],
+     ["shares-exceed-allocation"]),
+    ([_flow("a", "allocated", 100.0), _flow("a", "share", 100.4)], []),  # rounding in the documents
+    ([_flow("b", "share", 5.0)], ["share-without-allocation"]),
+    ([_flow("a", "allocated", 100.0, 2024), _flow("a", "share", 5.0, 2025)], ["share-without-allocation"]),
+])
+def test_reconcile(flows, codes):
+    assert [w["code"] for w in views.reconcile(flows)] == codes
+
+
+def test_examples_need_both_titles(tmp_path):
+    (tmp_path / "01-x.rq").write_text("# da: Titel\nSELECT * WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    from kg.errors import QueryError
+
+    with pytest.raises(QueryError, match="# en:"):
+        views.examples(tmp_path)
