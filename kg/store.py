@@ -1,7 +1,8 @@
 """Graph stores: one small base class and an explicit factory.
 
 * :class:`OxigraphStore` — persistent, embedded (pyoxigraph through oxrdflib), the default;
-* :class:`MemoryStore` — rdflib's in-memory dataset, for tests and throwaway runs.
+* :class:`MemoryStore` — rdflib's in-memory dataset, for tests and throwaway runs;
+* :class:`kg.store_sparql.SparqlStore` — a remote SPARQL 1.1 server (``sparql+http://host:port/path``).
 
 Each document lives in its own named graph. :meth:`GraphStore.replace` swaps a document's graph
 in one transaction: the old graph is dropped and the new one inserted together, or nothing
@@ -198,4 +199,8 @@ def open_store(kind: str, data_dir: Path, read_only: bool = False) -> GraphStore
         return MemoryStore()
     if kind == "oxigraph":
         return OxigraphStore(Path(data_dir) / "graph", read_only=read_only)
-    raise StoreError(f"unknown store {kind!r}: use 'oxigraph' or 'memory'")
+    if kind.startswith("sparql+"):
+        from kg.store_sparql import SparqlStore
+
+        return SparqlStore(kind, read_only=read_only)
+    raise StoreError(f"unknown store {kind!r}: use 'oxigraph', 'memory' or 'sparql+http://host:port/path'")
