@@ -50,7 +50,7 @@ def create_app(config: Config | None = None, *, sparql_workers: int = 2) -> Fast
     """The app over ``config``'s store; ``sparql_workers`` queries may run at once."""
     import anyio
 
-    from api import problems, routes_graph, routes_money, routes_search, routes_web, sparql
+    from api import limits, problems, routes_graph, routes_money, routes_search, routes_web, sparql
     from kg.sparql_service import open_services
 
     cfg = config or load_config()
@@ -66,6 +66,7 @@ def create_app(config: Config | None = None, *, sparql_workers: int = 2) -> Fast
     app = FastAPI(title="psykiatri-kg", version=version(), description=DESCRIPTION, lifespan=lifespan)
     problems.install(app)
     app.add_middleware(problems.BodyLimit, max_bytes=problems.MAX_BODY_BYTES)
+    limits.install(app)
     app.include_router(sparql.router)
     app.include_router(routes_graph.router)
     app.include_router(routes_search.router)

@@ -1,0 +1,64 @@
+"""A real ``kg serve`` over a copy of the ingested corpus, for the HTTP tests of this folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.reliability.helpers import ROOT, kg_command
+
+SPARQL_TIMEOUT = 2.0
+
+
+@pytest.fixture(scope="session")
+def served_data(corpus_store, tmp_path_factory) -> Path:
+    store, cfg, _ = corpus_store
+    data = tmp_path_factory.mktemp("served") / "data"
+    data.mkdir()
+    store.native.flush()
+    store.native.backup(str(data / "graph"))
+    shutil.copytree(cfg.data_dir / "texts", data / "texts")
+    return data
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(data: Path, **env: str) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    proc = subprocess.Popen(kg_command("serve", "--data-dir", str(data), "--port", str(port)), cwd=ROOT,
+                            env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            if httpx.get(base + "/health", timeout=5).status_code == 200:
+                return proc, base
+        except httpx.TransportError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError(f"kg serve did not start: {proc.stderr.read()}")
+        time.sleep(0.2)
+
+
+@pytest.fixture(scope="session")
+def server(served_data):
+    """Base URL of a real ``kg serve`` (read-only, 2 s query limit, 100-row cap); its stderr is kept."""
+    proc, base = start_server(served_data, KG_SPARQL_TIMEOUT=str(SPARQL_TIMEOUT), KG_SPARQL_MAX_ROWS="100")
+    yield base
+    proc.terminate()
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
