@@ -1,4 +1,4 @@
-"""The ingest pipeline: read → repair → segment → extract → validate → store, one document at a time.
+"""The ingest pipeline: read → repair → segment → extract → validate → store, document by document.
 
 A document is the unit of failure: anything that goes wrong with one file is reported with the
 file's name and leaves the store exactly as it was, and the other files still ingest. Unchanged
@@ -12,7 +12,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -25,7 +25,7 @@ from ingest.segment import segment
 from kg.errors import KgError, ReadError, ShapeViolation
 from kg.model import DocumentGraph, doc_iri, graph_iri, to_graph
 from kg.settings import Config
-from kg.store import GraphStore
+from kg.store import GraphStore, StoredDocument
 
 log = logging.getLogger(__name__)
 Extractor = Callable[[DocumentGraph], Iterable[tuple]]
@@ -84,8 +84,15 @@ def ingest_paths(
     extractors: list[Extractor] | None = None,
     on_file: Callable[[Path, str], None] | None = None,
     files_hint: Callable[[int], None] | None = None,
+    workers: int | None = None,
 ) -> IngestReport:
-    """Ingest files and directories into ``store``; returns what happened to every file."""
+    """Ingest files and directories into ``store``; returns what happened to every file.
+
+    Files are read (and unchanged ones skipped) here; repair, segmentation, extraction and SHACL
+    validation run in ``workers`` processes (default: the ``ingest_workers`` setting; 1 runs them
+    here, one document after another). Graphs are stored here, in file order, so the store ends up
+    the same whatever the number of workers.
+    """
     report = IngestReport()
     extractors = default_extractors() if extractors is None else extractors
     try:
@@ -99,8 +106,15 @@ def ingest_paths(
     stored = store.documents()
     by_id = {doc.iri: doc for doc in stored.values()}
     manifests: dict[Path, dict[str, dict[str, str]]] = {}
+    todo: list[tuple[Path, SourceDocument, StoredDocument | None]] = []
     for path in files:
-        status = _ingest_one(path, store, config, extractors, report, stored, by_id, manifests)
+        status, source, previous = _read_one(path, report, stored, by_id, manifests)
+        if source is not None:
+            todo.append((path, source, previous))
+        elif on_file:
+            on_file(path, status)
+    for (path, source, previous), built in zip(todo, _build_all([s for _, s, _ in todo], config, extractors, workers)):
+        status = _store_one(path, source, previous, built, store, config, report)
         if on_file:
             on_file(path, status)
     if report.changed:
@@ -112,7 +126,8 @@ def ingest_paths(
     return report
 
 
-def _ingest_one(path, store, config, extractors, report, stored, by_id, manifests) -> str:
+def _read_one(path, report, stored, by_id, manifests) -> tuple[str, SourceDocument | None, StoredDocument | None]:
+    """Read ``path``; a document to build comes back with its stored predecessor, else a status."""
     t0 = time.perf_counter()
     try:
         if path.parent not in manifests:
@@ -122,35 +137,112 @@ def _ingest_one(path, store, config, extractors, report, stored, by_id, manifest
         previous = stored.get(source.key)
         if previous is not None and previous.sha256 == source.sha256:
             report.unchanged.append(source.key)
-            return "unchanged"
+            return "unchanged", None, None
         twin = by_id.get(doc_iri(source.doc_id))
         if twin is not None and twin.key != source.key:
             raise ReadError(path, f"same content as the already ingested {twin.key!r}")
-        t1 = time.perf_counter()
-        doc = build_document(source, config)
-        report.time("repair+segment", time.perf_counter() - t1)
-        t2 = time.perf_counter()
-        triples = list(doc.triples())
-        for extract in extractors:
-            triples.extend(extract(doc))
-        report.time("extract", time.perf_counter() - t2)
-        if config.shacl:
-            t3 = time.perf_counter()
-            validate(to_graph(triples), path)
-            report.time("validate", time.perf_counter() - t3)
-        t4 = time.perf_counter()
+        return "read", source, previous
+    except Exception as exc:
+        _fail(report, path, exc)
+        return "failed", None, None
+
+
+def _fail(report: IngestReport, path: Path, exc: BaseException | str) -> None:
+    if isinstance(exc, KgError):
+        report.failed.append((str(path), str(exc)))
+        log.warning("%s", exc)
+    elif isinstance(exc, str):  # a message from a worker process
+        report.failed.append((str(path), exc))
+        log.warning("%s", exc)
+    else:  # a bug must not stop the other files; the message names the file
+        log.debug("unexpected error while ingesting %s", path, exc_info=exc)
+        report.failed.append((str(path), f"{path}: unexpected {type(exc).__name__}: {exc}; skipped"))
+
+
+Built = tuple[list | None, dict[str, float], BaseException | str | None]  # triples, timings, error
+
+
+def build_triples(source: SourceDocument, config: Config, extractors: list[Extractor]) -> tuple[list, dict[str, float]]:
+    """A document's triples (document graph and extracted facts), SHACL-validated; and the time of each stage."""
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    repaired = repair(source.raw)
+    t1 = time.perf_counter()
+    sections = segment(repaired.text, config.passage_min_words, config.passage_max_words)
+    t2 = time.perf_counter()
+    doc = DocumentGraph(source, repaired, sections)
+    triples = list(doc.triples())
+    for extract in extractors:
+        triples.extend(extract(doc))
+    t3 = time.perf_counter()
+    timings.update(repair=t1 - t0, segment=t2 - t1, extract=t3 - t2)
+    if config.shacl:
+        validate(to_graph(triples), source.path)
+        timings["validate"] = time.perf_counter() - t3
+    return triples, timings
+
+
+def _build_safely(source: SourceDocument, config: Config, extractors: list[Extractor]) -> Built:
+    try:
+        triples, timings = build_triples(source, config, extractors)
+        return triples, timings, None
+    except Exception as exc:
+        return None, {}, exc
+
+
+_WORKER: dict = {}
+
+
+def _init_worker(config: Config, extractors: list[Extractor]) -> None:
+    _WORKER.update(config=config, extractors=extractors)
+
+
+def _build_in_worker(source: SourceDocument) -> Built:
+    """In a worker process: errors come back as messages (exceptions need not survive pickling)."""
+    triples, timings, exc = _build_safely(source, _WORKER["config"], _WORKER["extractors"])
+    if exc is None:
+        return triples, timings, None
+    if isinstance(exc, KgError):
+        return None, {}, str(exc)
+    return None, {}, f"{source.path}: unexpected {type(exc).__name__}: {exc}; skipped"
+
+
+def _build_all(sources: list[SourceDocument], config: Config, extractors: list[Extractor],
+               workers: int | None) -> Iterator[Built]:
+    """Build every document, in order: here one by one, or in a pool of worker processes."""
+    n = min(config.ingest_workers if workers is None else workers, len(sources))
+    if n <= 1:
+        for source in sources:
+            yield _build_safely(source, config, extractors)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # fork: workers start at once with the parent's modules (nothing heavy is loaded yet: spaCy loads
+    # lazily in each worker); elsewhere spawn, which needs picklable extractors
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with ProcessPoolExecutor(max_workers=n, mp_context=context, initializer=_init_worker,
+                             initargs=(config, extractors)) as pool:
+        yield from pool.map(_build_in_worker, sources)
+
+
+def _store_one(path, source, previous, built: Built, store, config, report) -> str:
+    triples, timings, error = built
+    for stage, seconds in timings.items():
+        report.time(stage, seconds)
+    if error is not None:
+        _fail(report, path, error)
+        return "failed"
+    t4 = time.perf_counter()
+    try:
         store.replace(graph_iri(source.doc_id), triples, drop=[previous.graph] if previous else [])
         if config.store != "memory":
             _save_text(config.data_dir, source)
-        report.time("store", time.perf_counter() - t4)
-    except KgError as exc:
-        report.failed.append((str(path), str(exc)))
-        log.warning("%s", exc)
+    except Exception as exc:
+        _fail(report, path, exc)
         return "failed"
-    except Exception as exc:  # a bug must not stop the other files; the message names the file
-        log.debug("unexpected error while ingesting %s", path, exc_info=True)
-        report.failed.append((str(path), f"{path}: unexpected {type(exc).__name__}: {exc}; skipped"))
-        return "failed"
+    report.time("store", time.perf_counter() - t4)
     (report.replaced if previous else report.added).append(source.key)
     return "replaced" if previous else "added"
 

@@ -37,6 +37,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("passage_min_words", 100, "Passages are packed to at least this many words where the section allows."),
     Setting("passage_max_words", 250, "Passages never exceed this many words (long sentences are split)."),
     Setting("shacl", True, "Validate every document's graph against kg/shapes.ttl before storing it."),
+    Setting("ingest_workers", 1, "Processes that repair, segment, extract and validate documents during `kg ingest` "
+            "(1: in the ingesting process; the graph is the same for any number)."),
     Setting("host", "127.0.0.1", "Address `kg serve` listens on."),
     Setting("port", 8000, "Port `kg serve` listens on."),
     Setting("sparql_timeout", 10.0, "Seconds a SPARQL query may run on the API before it is stopped."),
@@ -55,6 +57,7 @@ class Config:
     passage_min_words: int = 100
     passage_max_words: int = 250
     shacl: bool = True
+    ingest_workers: int = 1
     host: str = "127.0.0.1"
     port: int = 8000
     sparql_timeout: float = 10.0
