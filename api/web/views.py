@@ -120,13 +120,12 @@ def initiative(store: GraphStore, iri: str) -> dict[str, Any]:
             "source": _s(r.source), "responsible": [], "mentioned": []})
     if members:
         values = " ".join(URIRef(i).n3() for i in members)
+        actor_types = " ".join(c.n3() for c in browse.subclasses(browse.ACTOR_ROOTS, exclude=browse.NOT_ACTORS))
         for r in _rows(store, f"""
                 SELECT DISTINCT ?i ?how ?a ?label WHERE {{
                   VALUES ?i {{ {values} }}
                   {{ ?i kg:responsible|prov:wasAttributedTo ?a BIND("responsible" AS ?how) }}
-                  UNION {{ ?i prov:wasDerivedFrom ?p . ?p kg:mentions ?a . ?a a ?t .
-                           FILTER(?t IN (org:Organization, foaf:Person, prov:Agent, foaf:Organization,
-                                         schema:Organization, schema:Person, schema:GovernmentOrganization))
+                  UNION {{ VALUES ?t {{ {actor_types} }} ?i prov:wasDerivedFrom ?p . ?p kg:mentions ?a . ?a a ?t .
                            BIND("mentioned" AS ?how) }}
                   ?a rdfs:label ?label }} ORDER BY ?label"""):
             bucket = members[str(r.i)][str(r.how)]
@@ -183,12 +182,22 @@ def conflicts(store: GraphStore, year: int | None) -> list[dict[str, Any]]:
         }} GROUP BY ?a ?b ?year ?va ?vb ?la ?lb ?qa ?qb ORDER BY ?year ?a""")]
 
 
+def mismatches(store: GraphStore, year: int | None) -> list[dict[str, Any]]:
+    """Stated totals whose parts add up to something else (``kg:Reconciliation`` with status mismatch)."""
+    from kg.money import reconciliations
+
+    return [{"code": "total-mismatch", "year": r["year"], "label": r["label"], "stated_dkk": r["stated"],
+             "computed_dkk": r["computed"], "doc_key": r["doc_key"], "iri": r["iri"]}
+            for r in reconciliations(store, "mismatch") if year is None or r["year"] == year]
+
+
 def money_checks(store: GraphStore, year: int | None) -> dict[str, Any]:
-    """The years with money, and for ``year`` (or all years) the reconciliation warnings."""
+    """The years with money, and for ``year`` (or all years) the warnings: shares against allocations,
+    conflicting restatements, and stated totals that do not match their parts."""
     from kg.money import flows
 
     return {"years": money_years(store), "year": year,
-            "warnings": reconcile(flows(store, year)) + conflicts(store, year)}
+            "warnings": reconcile(flows(store, year)) + conflicts(store, year) + mismatches(store, year)}
 
 
 # --- example queries ------------------------------------------------------------------------

@@ -123,6 +123,9 @@ class Visit:
         self.page.goto(f"{self.base}/{fragment}")
 
     def shot(self, name: str, full_page: bool = True) -> Path:
+        """A screenshot in the test artefacts, after checking that no empty value was printed on the page."""
+        words = set(self.page.locator("main").inner_text().split())
+        assert not words & {"null", "undefined", "NaN", "[object"}, f"{name}: an empty value is shown on the page"
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
         self.page.screenshot(path=str(path), full_page=full_page)

@@ -152,7 +152,7 @@ def test_english_and_a_phone_screen(visit):
     v.go("#/money?year=2025")
     v.page.locator("svg.sankey").wait_for()
     v.page.get_by_role("button", name="English").click()
-    v.page.get_by_role("heading", name="Money flows").wait_for()
+    v.page.get_by_role("heading", name=re.compile("From payer to initiative")).wait_for()
     assert v.page.evaluate("document.documentElement.lang") == "en"
     assert v.page.get_by_role("link", name="Ask", exact=True).is_visible()
     # nothing wider than the phone except inside the scrolling diagram and table boxes

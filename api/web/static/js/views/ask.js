@@ -1,7 +1,7 @@
 // Ask / search: one box; money answers show the amount and period first, then the cited passages.
 
 import { dkk, lang, t } from "../i18n.js";
-import { announce, docLink, documents, errorBox, getJSON, h, highlight, loading } from "../dom.js";
+import { announce, docLink, documents, errorBox, fill, getJSON, h, highlight, loading } from "../dom.js";
 
 const EXAMPLES = {
   da: ["Hvad koster den landsdækkende psykiatriske akuttelefon i 2025?", "Hvor mange penge får Region Hovedstaden til hurtig opstart af behandling?"],
@@ -32,7 +32,7 @@ export async function render(main, params, _rest, current) {
     const [answer, docs] = await Promise.all([getJSON("/ask", { q }), documents()]);
     if (!current()) return;
     const byKey = Object.fromEntries(docs.map((d) => [d.key, d]));
-    results.replaceChildren(...answerView(answer, byKey, q));
+    fill(results, answerView(answer, byKey, q));
     announce(answer.answer ? t("ask.answer") : t("ask.noAnswer"));
   } catch (err) {
     results.replaceChildren(errorBox(err));

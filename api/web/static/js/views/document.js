@@ -2,7 +2,7 @@
 // (amounts, staff, initiatives, actors, places, dates), each linked to its resource.
 
 import { t } from "../i18n.js";
-import { errorBox, getJSON, h, loading } from "../dom.js";
+import { errorBox, fill, getJSON, h, loading } from "../dom.js";
 
 const PRIORITY = { money: 0, staff: 0, percent: 0, quantity: 1, initiative: 2, actor: 3, place: 3, date: 4 };
 
@@ -17,14 +17,14 @@ export async function render(main, params, rest, current) {
       getJSON(`/web/documents/${encodeURIComponent(docId)}/marks`),
     ]);
   } catch (err) {
-    main.replaceChildren(errorBox(err));
+    fill(main, errorBox(err));
     return;
   }
   if (!current()) return;
   const target = params.get("fact");
   const chosen = choose(marks.marks, target);
   const types = [...new Set(chosen.map((m) => m.type))].sort((a, b) => PRIORITY[a] - PRIORITY[b]);
-  main.replaceChildren(
+  fill(main, 
     h("p", { class: "crumbs" }, h("a", { href: "#/documents" }, t("doc.title"))),
     h("h1", {}, doc.title || doc.key),
     h("p", { class: "legend" }, `${t("doc.legend")}: `, types.map((ty) => h("span", { class: `mark ${ty}` }, t(`type.${ty}`)))),

@@ -2,7 +2,7 @@
 // region's share with recipients, uses and staff, and the same initiative in other documents.
 
 import { dkk, number, t } from "../i18n.js";
-import { docLink, documents, errorBox, getJSON, h, loading } from "../dom.js";
+import { docLink, documents, errorBox, fill, getJSON, h, loading } from "../dom.js";
 
 const KINDS = ["allocated", "total", "share", "used", "staff", "other"];
 
@@ -20,13 +20,13 @@ export async function render(main, params, _rest, current) {
     info = await getJSON("/web/initiative", { iri });
     [trail, docs] = await Promise.all([getJSON("/money/trail", { initiative: info.iri }), documents()]);
   } catch (err) {
-    main.replaceChildren(errorBox(err));
+    fill(main, errorBox(err));
     return;
   }
   if (!current()) return;
   const byKey = Object.fromEntries(docs.map((d) => [d.key, d]));
   const facts = Object.values(trail.steps).flat();
-  main.replaceChildren(
+  fill(main, 
     h("p", { class: "crumbs" }, h("a", { href: "#/initiatives" }, t("init.title"))),
     h("h1", {}, info.label),
     summary(info),

@@ -2,7 +2,7 @@
 // reconciliation warnings.
 
 import { dkk, t } from "../i18n.js";
-import { errorBox, getJSON, h, loading, sortableTable } from "../dom.js";
+import { errorBox, fill, getJSON, h, loading, sortableTable } from "../dom.js";
 import { draw, layout } from "../sankey.js";
 
 const TOP_INITIATIVES = 14;
@@ -27,14 +27,14 @@ export async function render(main, params, _rest, current) {
     [flows, checks] = await Promise.all([getJSON("/money/flows", { year }), getJSON("/web/money/checks", { year })]);
     years = checks.years;
   } catch (err) {
-    main.replaceChildren(h("h1", {}, t("money.title")), errorBox(err));
+    fill(main, h("h1", {}, t("money.title")), errorBox(err));
     return;
   }
   if (!current()) return;
   const select = h("select", { id: "year", onchange: () => { window.location.hash = `#/money?year=${select.value}`; } },
     years.map((y) => h("option", { value: y, selected: y === year }, y)));
   const csv = `/money/flows?year=${year}&format=csv`;
-  main.replaceChildren(
+  fill(main, 
     h("h1", {}, t("money.title")),
     h("div", { class: "toolbar" }, h("label", { for: "year" }, t("money.year")), select,
       h("a", { class: "button", href: csv, download: `money-flows-${year}.csv` }, t("money.csv"))),
@@ -51,8 +51,9 @@ export async function render(main, params, _rest, current) {
 function warningsSection(warnings) {
   const items = warnings.map((w) => {
     const init = w.code !== "conflicting-figures" ? w.initiative_label : w.initiative_label ? ` (${w.initiative_label})` : "";
-    const text = t(`warn.${w.code}`, { year: w.year, init, shares: dkk(w.shares_dkk), alloc: dkk(w.allocated_dkk),
-      a: dkk(w.a_dkk), b: dkk(w.b_dkk) });
+    const text = t(`warn.${w.code}`, { year: w.year ?? "–", init, shares: dkk(w.shares_dkk), alloc: dkk(w.allocated_dkk),
+      a: dkk(w.a_dkk), b: dkk(w.b_dkk), label: w.label, stated: dkk(w.stated_dkk), computed: dkk(w.computed_dkk),
+      doc: w.doc_key });
     return h("li", { class: `warning ${w.code}` }, "⚠ ", text, w.a_quote ? h("blockquote", {}, w.a_quote) : null,
       w.b_quote ? h("blockquote", {}, w.b_quote) : null);
   });
@@ -110,6 +111,7 @@ function tableSection(rows) {
         render: (r) => h("a", { href: `#/initiative?iri=${encodeURIComponent(r.initiative)}` }, r.initiative_label) },
       { key: "recipient", label: t("money.recipient"), render: (r) => r.recipient || "–" },
       { key: "kindLabel", label: t("money.kind") },
-      { key: "dkk", label: t("money.dkk"), numeric: true, render: (r) => h("span", { "data-value": r.dkk }, dkk(r.dkk)) },
+      { key: "dkk", label: t("money.dkk"), numeric: true, render: (r) => [h("span", { "data-value": r.dkk }, dkk(r.dkk)),
+        r.mismatch ? h("span", { class: "warn", title: t("money.mismatch"), "aria-label": t("money.mismatch") }, " ⚠") : null] },
     ], { class: "flows-table" }));
 }

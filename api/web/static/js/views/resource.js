@@ -1,7 +1,7 @@
 // Any resource of the graph (an amount, an actor, a date …): its label, types, facts and where it is quoted.
 
 import { t } from "../i18n.js";
-import { docLink, documents, errorBox, getJSON, h, loading } from "../dom.js";
+import { docLink, documents, errorBox, fill, getJSON, h, loading } from "../dom.js";
 
 const ID_BASE = "https://w3id.org/psykiatri-kg/id/";
 
@@ -18,13 +18,13 @@ export async function render(main, params, _rest, current) {
   try {
     [view, docs] = await Promise.all([getJSON("/entities", { iri }), documents()]);
   } catch (err) {
-    main.replaceChildren(errorBox(err));
+    fill(main, errorBox(err));
     return;
   }
   if (!current()) return;
   const byIri = Object.fromEntries(docs.map((d) => [d.iri, d]));
   const label = (f) => f.predicate_label || f.predicate_curie;
-  main.replaceChildren(
+  fill(main, 
     h("h1", {}, view.label || view.curie),
     h("p", { class: "meta" }, view.types.map((ty) => ty.label || ty.curie).join(" · "), " — ", h("code", {}, view.iri)),
     h("div", { class: "table-wrap" }, h("table", { class: "facts" }, h("tbody", {}, view.facts.map((f) => h("tr", {},

@@ -2,7 +2,7 @@
 // with the example queries. Remote autocompleters, URL sharing and local storage are off: no other host is called.
 
 import { lang, t } from "../i18n.js";
-import { errorBox, getJSON, h, loading } from "../dom.js";
+import { errorBox, fill, getJSON, h, loading } from "../dom.js";
 
 let yasguiLoaded = null;
 
@@ -33,7 +33,7 @@ export async function render(main, params, _rest, current) {
   try {
     [help, Yasgui] = await Promise.all([getJSON("/web/sparql-help"), loadYasgui()]);
   } catch (err) {
-    main.replaceChildren(h("h1", {}, t("sparql.title")), errorBox(err));
+    fill(main, h("h1", {}, t("sparql.title")), errorBox(err));
     return;
   }
   if (!current()) return;
@@ -43,7 +43,7 @@ export async function render(main, params, _rest, current) {
   const title = (e) => (lang() === "en" ? e.title_en : e.title_da);
   const select = h("select", { id: "example" }, examples.map((e) => h("option", { value: e.id, selected: e === chosen }, title(e))));
   const holder = h("div", { id: "yasgui" });
-  main.replaceChildren(
+  fill(main, 
     h("h1", {}, t("sparql.title")),
     h("p", {}, t("sparql.intro")),
     h("div", { class: "toolbar" }, h("label", { for: "example" }, t("sparql.examples")), select,
