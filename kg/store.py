@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.query import Result
 
 from kg.errors import QueryError, StoreError, StoreLocked
@@ -178,6 +178,20 @@ class OxigraphStore(GraphStore):
             self._ox.update(drops)
             self._ox.flush()
 
+    def graph(self, name: URIRef) -> Graph:
+        """Straight from pyoxigraph; rdflib's ``Dataset.graph`` would write, which a read-only handle refuses."""
+        import pyoxigraph as ox
+
+        out = Graph(identifier=name)
+        for q in self._ox.quads_for_pattern(None, None, None, ox.NamedNode(str(name))):
+            out.add((_from_ox(q.subject), _from_ox(q.predicate), _from_ox(q.object)))
+        return out
+
+    def quads(self) -> Iterator[tuple]:
+        for g in self.graphs():
+            for s, p, o in self.graph(g):
+                yield s, p, o, g
+
     def __len__(self) -> int:
         return len(self._ox)
 
@@ -191,6 +205,18 @@ class OxigraphStore(GraphStore):
             del self._ds
             self._ox = None
             gc.collect()  # RocksDB releases its lock file only when the last reference is gone
+
+
+def _from_ox(term):  # pyoxigraph term → rdflib term
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 def open_store(kind: str, data_dir: Path, read_only: bool = False) -> GraphStore:
