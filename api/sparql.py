@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
 from typing import Annotated
 from urllib.parse import parse_qs
@@ -34,12 +35,26 @@ Named = Annotated[list[str], Query(alias="named-graph-uri", description="Named g
 Format = Annotated[str | None, Query(description="Result format; overrides Accept: " + ", ".join(FORMAT_NAMES))]
 
 
-async def _answer(services: GraphServices, req: SparqlRequest) -> Response:
+async def _answer(services: GraphServices, req: SparqlRequest, request: Request | None = None) -> Response:
+    if request is not None:
+        req = await anyio.to_thread.run_sync(_with_similarity, request, services, req)
     result = await anyio.to_thread.run_sync(services.runner.run, req)
     headers = {"Vary": "Accept"}
     if result.truncated:
         headers |= {"X-SPARQL-Truncated": "true", "X-SPARQL-MaxRows": str(services.runner.max_rows)}
     return Response(result.body, media_type=result.media_type, headers=headers)
+
+
+def _with_similarity(request: Request, services: GraphServices, req: SparqlRequest) -> SparqlRequest:
+    """Embed the texts of kgf:similarity calls here, where the search index lives, before the query runs."""
+    from search.sparql_functions import similarity_scores, similarity_texts
+
+    texts = similarity_texts(req.query)
+    if not texts:
+        return req
+    from api.routes_search import _index
+
+    return dataclasses.replace(req, similarity=similarity_scores(_index(request, services), texts))
 
 
 def _one(values: list[str], name: str) -> str | None:
@@ -70,7 +85,7 @@ def _authorise(services: GraphServices, request: Request) -> None:
 async def sparql_get(request: Request, services: Services, query: str | None = None, default_graph_uri: Graphs = [],
                      named_graph_uri: Named = [], format: Format = None) -> Response:  # noqa: A002
     query = _one(request.query_params.getlist("query"), "query")
-    return await _answer(services, _request(query, request, format, default_graph_uri, named_graph_uri))
+    return await _answer(services, _request(query, request, format, default_graph_uri, named_graph_uri), request)
 
 
 @router.post(
@@ -111,7 +126,7 @@ async def sparql_post(request: Request, services: Services, format: Format = Non
     else:
         query = body
     if update is None:
-        return await _answer(services, _request(query, request, format, graphs, named))
+        return await _answer(services, _request(query, request, format, graphs, named), request)
     _authorise(services, request)
     if graphs or named or params.getlist("using-graph-uri") or params.getlist("using-named-graph-uri"):
         raise QueryError("dataset parameters are not supported with updates; use USING / WITH in the update")

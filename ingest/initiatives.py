@@ -106,8 +106,33 @@ class Initiative:
         yield node, KG.charEnd, Literal(self.end, datatype=XSD.integer)
         if self.theme:
             yield node, KG.theme, Literal(self.theme)
+        for actor in responsible_actors(self.responsible):
+            yield node, KG.responsible, actor
         if passage is not None:
             yield node, PROV.wasDerivedFrom, passage
+
+
+def responsible_actors(abbreviations: Sequence[str]) -> list[URIRef]:
+    """The actors behind "(DR og KL)", resolved through the gazetteer.
+
+    An abbreviation or name of exactly one actor resolves directly; an ambiguous one ("DR": Danske
+    Regioner or the broadcaster) by the gazetteer's context patterns, read against the list as
+    written in a heading, "(DR og KL)".
+    """
+    from ingest.actors import actor_iri
+    from ingest.gazetteer import load_gazetteer
+
+    gaz = load_gazetteer()
+    listed = "(" + " og ".join(dict.fromkeys(abbreviations)) + ")"
+    out: list[URIRef] = []
+    for a in dict.fromkeys(abbreviations):
+        if any(a in e.ambiguous for e in gaz.actors.values()):
+            ids = [e.id for e in gaz.actors.values() if a in e.ambiguous and any(re.search(c, listed) for c in e.context)]
+        else:
+            ids = [e.id for e in gaz.actors.values() if a in e.abbr or a == e.name or a in e.aliases]
+        if len(ids) == 1:
+            out.append(actor_iri(ids[0]))
+    return out
 
 
 def is_closing_total(q) -> bool:

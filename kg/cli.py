@@ -196,6 +196,14 @@ def settings() -> None:
     typer.echo(settings_markdown())
 
 
+@app.command()
+def vocab() -> None:
+    """Print the vocabulary (every kg: class, property and concept) as a markdown table."""
+    from kg.vocab_doc import vocabulary_table
+
+    typer.echo(vocabulary_table(), nl=False)
+
+
 def main() -> None:  # pragma: no cover
     app()
 

@@ -169,6 +169,9 @@ def ask(
         console.print(f"  [green]{f['label']}[/green] {f['period']} → {f.get('initiative_label') or '?'} ({f['doc_key']})")
     for p in answer.passages[:3]:
         console.print(f"{p.rank}. {p.doc_title} ({p.doc_key}{', side ' + str(p.page) if p.page else ''})")
+    if answer.sparql is not None:
+        console.print(f"\n[dim]SPARQL ({answer.sparql.description}; run it with `kg query`):[/dim]")
+        typer.echo(answer.sparql.sparql)
 
 
 @eval_app.command("ask")

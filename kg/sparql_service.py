@@ -78,6 +78,9 @@ class SparqlRequest:
     format: str | None = None  # a name from FORMAT_NAMES or a media type; overrides ``accept``
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
+    # kgf:similarity scores computed by the caller before the query runs: text → passage IRI → cosine
+    # (search/sparql_functions.py); the query workers have no encoder
+    similarity: dict[str, dict[str, float]] | None = None
 
 
 @dataclass(frozen=True)
@@ -216,7 +219,13 @@ def _evaluate(store: GraphStore, req: SparqlRequest, max_rows: int, clock: _Cloc
     """(result type, variables, rows, ask answer, triples, truncated) with rows/triples cut at ``max_rows``."""
     from rdflib import Variable
 
+    from search.sparql_functions import custom_functions, similarity_texts
+
     native = getattr(store, "native", None)
+    semantic = similarity_texts(req.query)
+    if semantic and (native is None or req.similarity is None):
+        raise QueryError("kgf:similarity needs the search index and the Oxigraph store: use the API's /sparql "
+                         "endpoint (`kg serve`) after `kg ingest` has built the index")
     if native is None:
         if req.default_graphs or req.named_graphs:
             raise QueryError("default-graph-uri and named-graph-uri need the Oxigraph store; use FROM / FROM NAMED")
@@ -238,7 +247,8 @@ def _evaluate(store: GraphStore, req: SparqlRequest, max_rows: int, clock: _Cloc
         except ValueError as exc:
             raise QueryError(f"default-graph-uri / named-graph-uri: {exc}") from exc
         try:
-            result = native.query(req.query, prefixes=PREFIXES, **dataset)
+            functions = custom_functions(req.similarity) if semantic and req.similarity is not None else None
+            result = native.query(req.query, prefixes=PREFIXES, custom_functions=functions, **dataset)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from exc
         if isinstance(result, ox.QueryBoolean):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.store import GraphStore
+from search.ask_sparql import ShownQuery, question_sparql
 from search.service import SearchFilters, SearchResult, search
 
 AMOUNT_CUES = re.compile(
@@ -21,7 +22,10 @@ AMOUNT_CUES = re.compile(
     r"earmark\w*|receive\w*|får|fik|modtager)\b", re.I)
 YEAR = re.compile(r"\b(19|20)\d\d\b")
 STOP = frozenset("hvad hvor meget hvilke hvilken hvem der er og i af til for den det de en et med på som om "
-                 "what how much does the of to for in and is are a an which who with from".split())
+                 "what how much does the of to for in and is are a an which who with from "
+                 # money words say that an amount is asked for, not which one
+                 "afsættes afsat afsætte mio kr kroner millioner beløb penge midler året årligt "
+                 "million dkk money funding year".split())
 
 
 @dataclass
@@ -31,6 +35,7 @@ class Answer:
     answer: str | None
     facts: list[dict[str, Any]] = field(default_factory=list)
     passages: list[SearchResult] = field(default_factory=list)
+    sparql: ShownQuery | None = None  # the query behind the facts, for analysts to take further
 
 
 def _words(text: str) -> set[str]:
@@ -52,8 +57,10 @@ def _score(f: dict[str, Any], rank: int, q_words: set[str], q_years: set[int]) -
     if q_years:
         years = {f.get("year")} | ({y for y in range(f["year"], f["year_end"] + 1)} if f.get("year") and f.get("year_end") else set())
         score += 0.6 if years & q_years else -0.3
-    overlap = q_words & (_words(f.get("initiative_label") or "") | _words(f.get("quote") or ""))
-    score += 0.15 * len(overlap)
+    # the question names what it asks about: its words in the initiative's name count most
+    named = q_words & _words(f.get("initiative_label") or "")
+    quoted = (q_words & _words(f.get("quote") or "")) - named
+    score += 0.2 * len(named) + 0.1 * len(quoted)
     if f.get("kind") == "allocated":
         score += 0.05
     return score
@@ -84,7 +91,8 @@ def ask(store: GraphStore, index, question: str, k: int = 6, filters: SearchFilt
             f" — «{top['quote']}» ({top['document']}{where})" if top.get("quote") else "")
     elif passages:
         answer = passages[0].text[:400]
-    return Answer(question, asks_amount, answer, facts[:10], passages)
+    return Answer(question, asks_amount, answer, facts[:10], passages,
+                  question_sparql(store, question, facts[:10], asks_amount))
 
 
 def evaluate_ask(store: GraphStore, index, questions: list[dict[str, Any]], top: int = 3) -> dict[str, Any]:

@@ -98,6 +98,7 @@ class SearchIndex:
         self.model_cache: Path | str | None = None
         self._ids = {r.iri: i for i, r in enumerate(records)}
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._matrix: np.ndarray | None = None  # all passage vectors, for similarities()
         self._lock = threading.Lock()
         self._load_lock = threading.Lock()
         self.rrf_k: float = DEFAULT_RRF_K
@@ -270,6 +271,15 @@ class SearchIndex:
             if translation.matched:
                 return QueryPlan(query, translation.text, translation.text, True, translation)
         return QueryPlan(query, query, query, english)
+
+    def similarities(self, text: str) -> dict[str, float]:
+        """Every passage's cosine similarity to ``text`` (embedded as a query; English via its translation)."""
+        vector = self._query_vector(self.plan(text).dense)[0]
+        with self._lock:
+            if self._matrix is None:
+                self._matrix = self.vectors.vectors(np.arange(len(self.records), dtype=np.int64))
+            matrix = self._matrix
+        return {r.iri: float(s) for r, s in zip(self.records, matrix @ vector, strict=True)}
 
     def _allowed(self, filter: Filter) -> np.ndarray | None:
         if filter is None:

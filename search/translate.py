@@ -25,14 +25,7 @@ _QUARTER = re.compile(r"\bQ([1-4])\b")
 
 # Function words: dropped when they are not part of a glossary phrase.
 STOPWORDS = frozenset(
-    """a about above according after again against all also am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each either else ever few for
-    from further had has have having he her here hers him his how however i if in into is it its itself just
-    like many me might more most much must my no nor not of off on once only or other our out over own per
-    same she should so some such than that the their theirs them then there these they this those through
-    to too up upon us very was we were what when where whether which while who whom whose why will with
-    within would you your yours may get got give given go goes going make made say says said tell told compare
-    compared way ways thing things there's it's what's does""".split()
+    ["a", "about", "above", "according", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "either", "else", "ever", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "however", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "like", "many", "me", "might", "more", "most", "much", "must", "my", "no", "nor", "not", "of", "off", "on", "once", "only", "or", "other", "our", "out", "over", "own", "per", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "up", "upon", "us", "very", "was", "we", "were", "what", "when", "where", "whether", "which", "while", "who", "whom", "whose", "why", "will", "with", "within", "would", "you", "your", "yours", "may", "get", "got", "give", "given", "go", "goes", "going", "make", "made", "say", "says", "said", "tell", "told", "compare", "compared", "way", "ways", "thing", "things", "there's", "it's", "what's", "does"]
 )
 
 
@@ -114,8 +107,7 @@ class Glossary:
 def normalise(token: str) -> str:
     """Lower case, possessive and plural endings removed: "Region's" → "region", "policies" → "policy"."""
     t = token.lower().replace("’", "'")
-    if t.endswith("'s"):
-        t = t[:-2]
+    t = t.removesuffix("'s")
     t = t.rstrip("'")
     if len(t) > 4 and t.endswith("ies"):
         return t[:-3] + "y"

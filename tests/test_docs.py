@@ -73,3 +73,26 @@ def test_readme_sparql_examples_run_and_answer(corpus_store):
     assert rows[("Styrkelse af Livslinien", 2025)] == 7_000_000
     conflicts = {(float(r.va), float(r.vb)) for r in store.query(queries[1])}
     assert {48_750_000.0, 48_800_000.0} in [set(c) for c in conflicts]
+
+
+def test_readme_vocabulary_table_is_generated_from_vocab_ttl():
+    from kg.namespace import _declared_terms, vocab_text
+    from kg.vocab_doc import readme_section, vocabulary_table
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    table = vocabulary_table()
+    assert readme_section(readme) == table, "README vocabulary table is stale: paste the output of `kg vocab`"
+    documented = set(re.findall(r"^\| `kg:(\w+)`", table, flags=re.M))
+    assert documented == set(_declared_terms(vocab_text()))  # every declared term, nothing else
+
+
+def test_readme_has_five_worked_queries_and_the_actor_query_answers(corpus_store):
+    store, _, _ = corpus_store
+    readme = (ROOT / "README.md").read_text("utf-8")
+    queries = re.findall(r"```sparql\n(.*?)```", readme, flags=re.S)
+    assert len(queries) >= 5
+    leads = next(q for q in queries if "kg:responsible" in q)
+    rows = {str(r.actor): int(r.initiatives) for r in store.query(leads)}
+    assert rows.get("Danske Regioner", 0) >= 5 and rows.get("KL", 0) >= 1
+    for query in queries:  # every worked query runs and answers
+        assert list(store.query(query)), query[:80]

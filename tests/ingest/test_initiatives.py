@@ -107,3 +107,13 @@ def test_a_closing_total_row_is_a_group_not_an_initiative():
         ("Frugtordning", "table-row"), ("Trivselsmålinger", "table-row"), ("Udgifter i alt", "table-total")]
     total = [q for n, q in enumerate(quantities) if by_q[n].source == "table-total"]
     assert sorted((q.year, int(q.value)) for q in total) == [(2026, 3_500_000), (2027, 3_000_000)]
+
+
+def test_responsible_actors_resolve_through_the_gazetteer():
+    from ingest.actors import actor_iri
+    from ingest.initiatives import responsible_actors
+
+    # "DR" is also the broadcaster: the list "(DR og KL)" matches Danske Regioner's context patterns
+    assert responsible_actors(("DR", "KL")) == [actor_iri("danske-regioner"), actor_iri("kl")]
+    assert responsible_actors(("SST", "SST")) == [actor_iri("sundhedsstyrelsen")]
+    assert responsible_actors(("QQX",)) == []
