@@ -47,12 +47,16 @@ def questions() -> list[str]:
 
 
 def search_paths(k: int = 10) -> list[str]:
+    """Questions the server has not seen (see bench_suite.distinct_queries): no answer from the query cache."""
     from urllib.parse import quote
 
-    return [f"/search?q={quote(q)}&k={k}" for q in questions()]
+    from bench_suite import distinct_queries
+
+    return [f"/search?q={quote(q)}&k={k}" for q in distinct_queries()]
 
 
-def run_factor(factor: int, work: Path, workers: int | None, requests: int, seconds: float, keep: bool) -> dict:
+def run_factor(factor: int, work: Path, workers: int | None, requests: int, seconds: float, keep: bool,
+               max_rss_mb: float | None = None) -> dict:
     base = work / f"{factor}x"
     if base.exists():
         shutil.rmtree(base)
@@ -65,8 +69,12 @@ def run_factor(factor: int, work: Path, workers: int | None, requests: int, seco
         cmd += ["--workers", str(workers)]
     print(f"[{factor}x] {stats.documents} documents ({stats.bytes / 1e6:.1f} MB); ingesting…", file=sys.stderr, flush=True)
     with LoadSampler(every=10) as load:
-        child = run_measured(cmd, cwd=base)
+        child = run_measured(cmd, cwd=base, max_rss_mb=max_rss_mb)
     if child.returncode != 0:
+        failure = {"factor": factor, "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "failed": child.stderr[-3000:],
+                   "wall_s": round(child.seconds, 1), "peak_rss_mb": round(child.max_rss_mb, 1),
+                   "progress": (base / "progress.log").read_text("utf-8")[-3000:] if (base / "progress.log").is_file() else ""}
+        (RESULTS / f"scale-{factor}x-failed.json").write_text(json.dumps(failure, indent=2) + "\n", "utf-8")
         raise RuntimeError(f"ingest of {factor}x failed ({child.returncode}): {child.stderr[-2000:]}")
     ingest = json.loads(child.stdout.strip().splitlines()[-1])
     result = {
@@ -95,8 +103,8 @@ def run_factor(factor: int, work: Path, workers: int | None, requests: int, seco
 
 def measure_search(data: Path, cwd: Path, requests: int, seconds: float) -> dict:
     paths = search_paths()
-    with served(data, cwd, warm=paths[:3]) as url:
-        return {str(c): http_load(url, paths, c, requests, seconds) for c in (1, 8)}
+    with served(data, cwd, warm=paths[-3:]) as url:
+        return {str(c): http_load(url, paths[c * requests:(c + 1) * requests], c, requests, seconds) for c in (1, 8)}
 
 
 def _save(result: dict) -> None:
@@ -121,7 +129,7 @@ def markdown(s: dict) -> str:
         "Scale corpora from `bench/scale_corpus.py` (copy 0 = the corpus; each further copy recombines and perturbs "
         "paragraphs, amounts and region names; no byte-for-byte duplicate documents). Cold ingest with "
         "`bench/ingest_run.py` (what `kg ingest` does: graph, then the search index with the default model), "
-        "then `kg serve` answering /search (k=10, the 40 gold questions round-robin) over loopback HTTP. "
+        "then `kg serve` answering /search (k=10, questions it has not seen before) over loopback HTTP. "
         "One run per factor (100× takes over an hour on 2 cores).",
         "",
         "| factor | docs | passages | triples | ingest s | graph s | embed s | s / 1× | peak RSS MB | index MB | graph MB "
@@ -162,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=400, help="most /search requests per client count")
     parser.add_argument("--seconds", type=float, default=60, help="most seconds per client count")
     parser.add_argument("--keep", action="store_true", help="keep the data directories")
+    parser.add_argument("--max-rss-mb", type=float, default=6000, help="kill an ingest that holds more memory than this")
     parser.add_argument("--summary", action="store_true", help="only rebuild scale.md / scale.json")
     parser.add_argument("--search-only", type=int, default=None, metavar="FACTOR",
                         help="re-measure /search on a kept data directory of FACTOR")
@@ -175,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         _save(result)
     else:
         for factor in args.factors:
-            run_factor(factor, args.work, args.workers, args.requests, args.seconds, args.keep)
+            run_factor(factor, args.work, args.workers, args.requests, args.seconds, args.keep, args.max_rss_mb)
     s = summary()
     write_results("scale", s, markdown(s))
     print(markdown(s))

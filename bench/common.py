@@ -99,8 +99,26 @@ class ChildRun:
     stderr: str
 
 
-def run_measured(cmd: list[str], cwd: Path | None = None, env: dict | None = None, timeout: float | None = None) -> ChildRun:
-    """Run ``cmd``; wall time and the child's own peak RSS (os.wait4, so other processes do not count)."""
+def _rss_mb(pid: int) -> float:
+    """Resident memory of ``pid`` and its children (worker pools), from /proc."""
+    total = 0.0
+    try:
+        kids = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+        for p in [str(pid), *kids]:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
+    return total
+
+
+def run_measured(cmd: list[str], cwd: Path | None = None, env: dict | None = None, timeout: float | None = None,
+                 max_rss_mb: float | None = None) -> ChildRun:
+    """Run ``cmd``; wall time and the child's own peak RSS (os.wait4, so other processes do not count).
+
+    With ``max_rss_mb``, the child is killed when it (with its children) holds more memory than that:
+    the machine is shared, and a run that outgrows its budget has shown what it had to show."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     out_chunks: list[str] = []
@@ -110,18 +128,26 @@ def run_measured(cmd: list[str], cwd: Path | None = None, env: dict | None = Non
     for t in readers:
         t.start()
     deadline = None if timeout is None else time.monotonic() + timeout
+    last_check, over = 0.0, False
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             break
         if deadline is not None and time.monotonic() > deadline:
             proc.kill()
+        if max_rss_mb is not None and time.monotonic() - last_check > 2:
+            last_check = time.monotonic()
+            if _rss_mb(proc.pid) > max_rss_mb:
+                over = True
+                subprocess.run(["pkill", "-KILL", "-P", str(proc.pid)])  # its workers, by parent pid
+                proc.kill()
         time.sleep(0.05)
     seconds = time.perf_counter() - start
     for t in readers:
         t.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return ChildRun(seconds, usage.ru_maxrss / 1024, proc.returncode, "".join(out_chunks), "".join(err_chunks))
+    stderr = "".join(err_chunks) + (f"\nkilled: more than {max_rss_mb:.0f} MB resident" if over else "")
+    return ChildRun(seconds, usage.ru_maxrss / 1024, proc.returncode, "".join(out_chunks), stderr)
 
 
 def free_port() -> int:
@@ -131,14 +157,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(data_dir: Path, cwd: Path, timeout: float = 300.0, warm: Sequence[str] = ()):
+def served(data_dir: Path, cwd: Path, timeout: float = 300.0, warm: Sequence[str] = (), env: dict | None = None):
     """``kg serve`` on a free loopback port over ``data_dir``; yields the base URL once /health answers."""
     import httpx
 
     port = free_port()
     log = open(cwd / f"serve-{port}.log", "w")
     proc = subprocess.Popen([str(BIN / "kg"), "serve", "--data-dir", str(data_dir), "--port", str(port)],
-                            cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+                            cwd=cwd, stdout=log, stderr=subprocess.STDOUT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout

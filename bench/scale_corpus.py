@@ -6,9 +6,10 @@ variant of each corpus document, built with a random generator seeded by (seed, 
 * **recombine**: neighbouring paragraphs (blocks between blank lines, at least ``MIN_UNIQUE_BLOCK``
   characters) change places now and then, and about one in ten is replaced by a paragraph of
   another corpus document;
-* **perturb amounts**: every amount ("12,5 mio. kr.", "600 mio. kr.", "25 pct.", "1.200 kr.") is
-  scaled by a random factor in [0.6, 1.6] and written back in the Danish form it had (same number
-  of decimals, thousands points), so the extractors see new values;
+* **perturb amounts**: every amount ("12,5 mio. kr.", "600 mio. kr.", "25 pct.", "1.200 kr.") and
+  every decimal table figure ("3,0  113,3  150,0") is scaled by a random factor in [0.6, 1.6] and
+  written back in the Danish form it had (same number of decimals, thousands points), so the
+  extractors see new values (whole-number table cells stay as they were);
 * **perturb names**: the five regions are permuted per copy ("Region Hovedstaden" becomes
   "Region Syddanmark" …), and the manifest title says which variant it is.
 
@@ -37,6 +38,8 @@ BLOCK_SPLIT = re.compile(r"(\n[ \t\u00a0]*\n(?:[ \t\u00a0]*\n)*)")
 AMOUNT = re.compile(
     r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?(\s*)(mio\.\s*kr\.|mia\.\s*kr\.|mio\.|mia\.|kr\.|pct\.|%|procent)"
 )
+# a table figure: a decimal number standing alone ("3,0  113,3  150,0"), as budget tables print amounts
+FIGURE = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+|\d+),(\d+)(?![\d,]|\s*(?:mio|mia|kr|pct|%|procent))")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])")
 
 
@@ -75,7 +78,14 @@ def perturb_amounts(text: str, rng: random.Random, stats: ScaleStats) -> str:
         stats.amounts_changed += 1
         return f"{out}{space}{unit}"
 
-    return AMOUNT.sub(scale, text)
+    def scale_figure(m: re.Match) -> str:
+        whole, frac = m.group(1), m.group(2)
+        value = float(whole.replace(".", "") + "." + frac)
+        stats.amounts_changed += 1
+        out = danish(value * rng.uniform(0.6, 1.6), len(frac), "." in whole)
+        return out if out != m.group(0) else danish(value + 1, len(frac), "." in whole)
+
+    return FIGURE.sub(scale_figure, AMOUNT.sub(scale, text))
 
 
 def swap_regions(text: str, permutation: dict[str, str]) -> str:

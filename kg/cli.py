@@ -20,7 +20,7 @@ app = typer.Typer(
 )
 
 DataDir = Annotated[Optional[Path], typer.Option("--data-dir", help="Data directory (graph, index, texts). [default: ./data]")]
-StoreOpt = Annotated[Optional[str], typer.Option("--store", help="Graph store: oxigraph (default) or memory.")]
+StoreOpt = Annotated[Optional[str], typer.Option("--store", help="Graph store: oxigraph (default), memory, or a SPARQL server as sparql+http://host:port/path.")]
 ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="TOML config file (default: ./kg.toml if present).")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars or chatter; errors only.")]
 
