@@ -18,7 +18,7 @@ eval: install
 	$(BIN)/kg eval extraction && $(BIN)/kg eval entities && $(BIN)/kg eval search && $(BIN)/kg eval ask
 
 bench: install
-	$(BIN)/python bench/bench_encode.py
+	$(BIN)/python bench/bench_suite.py
 
 lint:
 	$(BIN)/ruff check kg ingest search api tests

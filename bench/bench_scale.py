@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import (  # noqa: E402
+from common import (
     BIN,
     RESULTS,
     ROOT,
@@ -34,7 +34,7 @@ from common import (  # noqa: E402
     served,
     write_results,
 )
-from scale_corpus import make_scale_corpus  # noqa: E402
+from scale_corpus import make_scale_corpus
 
 SEARCH_TARGET_MS_100X = 100.0
 RSS_TARGET_MB = 4096

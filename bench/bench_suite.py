@@ -33,7 +33,17 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import BIN, RESULTS, ROOT, LoadSampler, http_load, machine, mmm, run_measured, served  # noqa: E402
+from common import (
+    BIN,
+    RESULTS,
+    ROOT,
+    LoadSampler,
+    http_load,
+    machine,
+    mmm,
+    run_measured,
+    served,
+)
 
 SECTIONS = ("ingest", "encode", "reingest", "latency", "stores", "vectors")
 TARGETS = {"cold_ingest_s": 60, "overhead": 0.25, "reingest_s": 5, "search_p95_ms": 50, "ask_p95_ms": 150, "sparql_p95_ms": 20}

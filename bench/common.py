@@ -103,7 +103,7 @@ def _rss_mb(pid: int) -> float:
     """Resident memory of ``pid`` and its children (worker pools), from /proc."""
     total = 0.0
     try:
-        kids = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+        kids = subprocess.run(["pgrep", "-P", str(pid)], check=False, capture_output=True, text=True).stdout.split()
         for p in [str(pid), *kids]:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -139,7 +139,7 @@ def run_measured(cmd: list[str], cwd: Path | None = None, env: dict | None = Non
             last_check = time.monotonic()
             if _rss_mb(proc.pid) > max_rss_mb:
                 over = True
-                subprocess.run(["pkill", "-KILL", "-P", str(proc.pid)])  # its workers, by parent pid
+                subprocess.run(["pkill", "-KILL", "-P", str(proc.pid)], check=False)  # its workers, by parent pid
                 proc.kill()
         time.sleep(0.05)
     seconds = time.perf_counter() - start

@@ -142,7 +142,7 @@ def _read_one(path, report, stored, by_id, manifests) -> tuple[str, SourceDocume
         if twin is not None and twin.key != source.key:
             raise ReadError(path, f"same content as the already ingested {twin.key!r}")
         return "read", source, previous
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001  (reported with the file name; the other files go on)
         _fail(report, path, exc)
         return "failed", None, None
 
@@ -186,7 +186,7 @@ def _build_safely(source: SourceDocument, config: Config, extractors: list[Extra
     try:
         triples, timings = build_triples(source, config, extractors)
         return triples, timings, None
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001  (comes back as a failed document)
         return None, {}, exc
 
 
@@ -239,7 +239,7 @@ def _store_one(path, source, previous, built: Built, store, config, report) -> s
         store.replace(graph_iri(source.doc_id), triples, drop=[previous.graph] if previous else [])
         if config.store != "memory":
             _save_text(config.data_dir, source)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001  (a store failure fails this document only)
         _fail(report, path, exc)
         return "failed"
     report.time("store", time.perf_counter() - t4)
