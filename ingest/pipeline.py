@@ -22,6 +22,7 @@ from rdflib import Graph
 from ingest.readers import SourceDocument, discover, read_document, read_manifest
 from ingest.repair import repair
 from ingest.segment import segment
+from ingest.version import pipeline_version
 from kg.errors import KgError, ReadError, ShapeViolation
 from kg.model import DocumentGraph, doc_iri, graph_iri, to_graph
 from kg.settings import Config
@@ -73,7 +74,8 @@ def default_extractors() -> list[Extractor]:
 def build_document(source: SourceDocument, config: Config) -> DocumentGraph:
     repaired = repair(source.raw)
     sections = segment(repaired.text, config.passage_min_words, config.passage_max_words)
-    return DocumentGraph(source, repaired, sections)
+    return DocumentGraph(source, repaired, sections,
+                         pipeline=pipeline_version(config.passage_min_words, config.passage_max_words))
 
 
 def ingest_paths(
@@ -104,11 +106,12 @@ def ingest_paths(
         files_hint(len(files))
     ensure_vocabulary(store)
     stored = store.documents()
+    pipeline = pipeline_version(config.passage_min_words, config.passage_max_words)  # a change re-extracts
     by_id = {doc.iri: doc for doc in stored.values()}
     manifests: dict[Path, dict[str, dict[str, str]]] = {}
     todo: list[tuple[Path, SourceDocument, StoredDocument | None]] = []
     for path in files:
-        status, source, previous = _read_one(path, report, stored, by_id, manifests)
+        status, source, previous = _read_one(path, report, stored, by_id, manifests, pipeline)
         if source is not None:
             todo.append((path, source, previous))
         elif on_file:
@@ -126,7 +129,7 @@ def ingest_paths(
     return report
 
 
-def _read_one(path, report, stored, by_id, manifests) -> tuple[str, SourceDocument | None, StoredDocument | None]:
+def _read_one(path, report, stored, by_id, manifests, pipeline: str) -> tuple[str, SourceDocument | None, StoredDocument | None]:
     """Read ``path``; a document to build comes back with its stored predecessor, else a status."""
     t0 = time.perf_counter()
     try:
@@ -135,7 +138,7 @@ def _read_one(path, report, stored, by_id, manifests) -> tuple[str, SourceDocume
         source = read_document(path, manifests[path.parent].get(path.name))
         report.time("read", time.perf_counter() - t0)
         previous = stored.get(source.key)
-        if previous is not None and previous.sha256 == source.sha256:
+        if previous is not None and previous.sha256 == source.sha256 and previous.pipeline == pipeline:
             report.unchanged.append(source.key)
             return "unchanged", None, None
         twin = by_id.get(doc_iri(source.doc_id))
@@ -170,7 +173,8 @@ def build_triples(source: SourceDocument, config: Config, extractors: list[Extra
     t1 = time.perf_counter()
     sections = segment(repaired.text, config.passage_min_words, config.passage_max_words)
     t2 = time.perf_counter()
-    doc = DocumentGraph(source, repaired, sections)
+    doc = DocumentGraph(source, repaired, sections,
+                        pipeline=pipeline_version(config.passage_min_words, config.passage_max_words))
     triples = list(doc.triples())
     for extract in extractors:
         triples.extend(extract(doc))

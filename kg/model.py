@@ -52,6 +52,7 @@ class DocumentGraph:
     repaired: Repaired
     sections: list[Section]
     version: str = "0.1.0"
+    pipeline: str = ""  # ingest.version.pipeline_version(): the code and settings that built this graph
 
     @property
     def doc_id(self) -> str:
@@ -93,6 +94,8 @@ class DocumentGraph:
         yield run, RDF.type, KG.IngestActivity
         yield run, PROV.used, URIRef(src.path.resolve().as_uri())
         yield run, PROV.wasAssociatedWith, SOFTWARE
+        if self.pipeline:
+            yield run, KG.pipelineVersion, Literal(self.pipeline)
         yield run, PROV.endedAtTime, Literal(datetime.now(UTC).replace(microsecond=0), datatype=XSD.dateTime)
         yield SOFTWARE, RDF.type, PROV.SoftwareAgent
         yield SOFTWARE, RDFS.label, Literal(f"psykiatri-kg {self.version}")

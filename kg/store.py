@@ -25,8 +25,9 @@ from kg.namespace import PREFIXES, sparql_prologue
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
 DOCUMENTS_QUERY = """
-SELECT ?g ?doc ?key ?hash WHERE {
-  GRAPH ?g { ?doc a kg:Document ; kg:sourceKey ?key ; kg:contentHash ?hash }
+SELECT ?g ?doc ?key ?hash ?pipeline WHERE {
+  GRAPH ?g { ?doc a kg:Document ; kg:sourceKey ?key ; kg:contentHash ?hash
+             OPTIONAL { ?doc prov:wasGeneratedBy/kg:pipelineVersion ?pipeline } }
 }"""
 
 
@@ -36,6 +37,7 @@ class StoredDocument:
     iri: URIRef
     sha256: str
     graph: URIRef
+    pipeline: str = ""  # kg:pipelineVersion of the run that built the graph ("" before it was recorded)
 
 
 class GraphStore(ABC):
@@ -70,7 +72,8 @@ class GraphStore(ABC):
         """Stored documents by source key."""
         out: dict[str, StoredDocument] = {}
         for row in self.query(DOCUMENTS_QUERY):
-            out[str(row.key)] = StoredDocument(str(row.key), row.doc, str(row.hash), row.g)
+            out[str(row.key)] = StoredDocument(str(row.key), row.doc, str(row.hash), row.g,
+                                               str(row.pipeline) if row.pipeline is not None else "")
         return out
 
     def graphs(self) -> list[URIRef]:

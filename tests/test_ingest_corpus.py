@@ -202,3 +202,19 @@ def test_export_round_trips(corpus_store, fmt):
         return out
 
     assert isomorphic(canonical(parsed), canonical(merged))
+
+
+def test_a_new_pipeline_re_extracts_unchanged_files(corpus_copy, config, monkeypatch):
+    import ingest.pipeline
+
+    store = open_store(config.store, config.data_dir)
+    ingest_paths([corpus_copy], store, config)
+    versions = {d.pipeline for d in store.documents().values()}
+    assert len(versions) == 1 and versions.pop().endswith(f"-p{config.passage_min_words}-{config.passage_max_words}")
+    # the same files after an upgrade of the extraction code: every document is built again
+    monkeypatch.setattr(ingest.pipeline, "pipeline_version", lambda lo, hi: f"upgraded-p{lo}-{hi}")
+    report = ingest_paths([corpus_copy], store, config)
+    assert sorted(report.replaced) == sorted(store.documents()) and not report.unchanged
+    assert {d.pipeline for d in store.documents().values()} == {f"upgraded-p{config.passage_min_words}-{config.passage_max_words}"}
+    assert not ingest_paths([corpus_copy], store, config).changed  # and then they are unchanged again
+    store.close()
