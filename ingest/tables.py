@@ -45,6 +45,9 @@ ROW_NUMBER = re.compile(r"\d{1,2}(?:\.\d{1,2})*\.?\s+[A-ZÆØÅ]")
 LONE_YEAR = re.compile(rf"{_YEAR}")
 END_MARKERS = re.compile(r"(?:kilde|anm|note|noter|fodnote)\b|\*", re.IGNORECASE)
 TOTAL_LABEL = re.compile(r"\b(?:i\s+alt|total|samlet|samlede|sum)\b", re.IGNORECASE)
+# rows that state the budget frame or what is left of it, not money given to anything
+FRAME_LABEL = re.compile(r"\b(?:\w*ramme|resterende|uprioriteret\w*|ikke[- ]udmøntet|til\s+rådighed|finansiering)\b",
+                         re.IGNORECASE)
 COST_TABLE = re.compile(r"\b(?:udgift\w*|estimat\w*|overslag\w*|driftsudgift\w*)\b", re.IGNORECASE)
 MAX_LABEL_LINES = 8
 MAX_PROSE_LINE = 180
@@ -216,6 +219,8 @@ def _columns(row: _Row, seen: list[_Header]) -> list[tuple[tuple[int | None, int
 
 
 def _kind(row: _Row, nxt: _Row | None, label: str, text: str, header: _Header) -> str:
+    if FRAME_LABEL.search(label) and not TOTAL_LABEL.search(label):
+        return "other"
     if TOTAL_LABEL.search(label):
         return "total"
     if not row.numbered(text) and nxt is not None and nxt.numbered(text):

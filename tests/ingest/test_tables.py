@@ -69,7 +69,20 @@ def test_bilag1_kinds(repaired):
     assert kind["Hjælp, når der er akut behov for det"] == "total"
     assert kind["Udgifter i alt"] == "total"
     assert kind["14. Nedbringelse af tvang"] == "allocated"
-    assert kind["FFL24 bevillingsramme"] == "allocated"
+    # the frame and what is left of it are not money given to anything: not summed with allocations
+    assert kind["FFL24 bevillingsramme"] == "other"
+    assert kind["Resterende prioritering"] == "other"
+    assert kind["Forskningsreserven 2024"] == "allocated"
+
+
+def test_frame_rows_of_a_written_table():
+    text = ("Tabel 2. Oversigt\nMio. kr. 2026 2027\n1. Flere sengepladser 10,0 12,0\n"
+            "2. Bedre udslusning 5,0 5,0\nUdgifter i alt 15,0 17,0\nBevillingsramme 20,0 20,0\n"
+            "Midler til rådighed 5,0 3,0\n")
+    facts, _ = find_tables(text)
+    kinds = {q.row_label: q.kind for q in facts}
+    assert kinds == {"1. Flere sengepladser": "allocated", "2. Bedre udslusning": "allocated",
+                     "Udgifter i alt": "total", "Bevillingsramme": "other", "Midler til rådighed": "other"}
 
 
 def test_bilag1_quote_is_the_row():
