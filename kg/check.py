@@ -133,35 +133,36 @@ def _check_index(store: GraphStore, config: Config, passages: dict[str, str], re
     from search.index import SearchIndex, passage_fingerprint
     from search.records import IndexNotFoundError, SearchIndexError
 
-    problem: Finding | None = None
+    problems: list[Finding] = []
     try:
         index = SearchIndex.open(config.data_dir)
     except IndexNotFoundError as exc:
         if not passages:
             return
-        problem = report.add("index-missing", str(exc), True, "note")
+        problems.append(report.add("index-missing", str(exc), True, "note"))
     except SearchIndexError as exc:
-        problem = report.add("index-corrupt", str(exc), True)
+        problems.append(report.add("index-corrupt", str(exc), True))
     else:
         have = {r.iri: r.content_hash for r in index.records}
         report.index_passages = len(have)
         recorded = index.manifest.get("graph", {}).get("fingerprint")
         if recorded is not None and recorded != passage_fingerprint(have.items()):
-            problem = report.add("index-corrupt", f"{index.path}: records do not match the manifest's graph fingerprint", True)
+            problems.append(report.add("index-corrupt", f"{index.path}: records do not match the manifest's graph fingerprint", True))
         missing = passages.keys() - have.keys()
         extra = have.keys() - passages.keys()
         changed = {p for p in passages.keys() & have.keys() if passages[p] != have[p]}
         if missing or extra or changed:
-            problem = report.add("index-stale", (
+            problems.append(report.add("index-stale", (
                 f"the index and the graph disagree: {len(missing)} graph passages not indexed, "
-                f"{len(extra)} indexed passages not in the graph, {len(changed)} with changed text"), True)
-    if problem is not None and repair:
+                f"{len(extra)} indexed passages not in the graph, {len(changed)} with changed text"), True))
+    if problems and repair:
         from search.service import build_index
 
         index = (rebuild or build_index)(store, config)
         report.index_passages = len(index)
-        problem.message += f"; rebuilt the index from the graph ({len(index)} passages)"
-        problem.repaired = True
+        for problem in problems:
+            problem.message += f"; rebuilt the index from the graph ({len(index)} passages)"
+            problem.repaired = True
 
 
 def _check_texts(data_dir: Path, doc_ids: dict[str, str], report: CheckReport, repair: bool) -> None:
