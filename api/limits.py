@@ -75,7 +75,7 @@ class Admission:
                 self.waiting += 1
                 try:
                     await asyncio.wait_for(freed.wait_for(lambda: self.active < self.max_active), self.wait_seconds)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     refusal = f"waited {self.wait_seconds:.0f} s for a free slot"
                 finally:
                     self.waiting -= 1

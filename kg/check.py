@@ -193,6 +193,6 @@ def run_check(config: Config, *, repair: bool = False, on_wait: Callable[[str], 
         from kg.errors import StoreError
 
         raise StoreError(f"{config.data_dir}: no graph store here; run `kg ingest --data-dir {config.data_dir}` first")
-    with DataDirLock(config.data_dir, on_wait=on_wait, command="kg check"):
-        with open_store(config.store, config.data_dir, read_only=not repair) as store:
-            return check(store, config, repair=repair)
+    with (DataDirLock(config.data_dir, on_wait=on_wait, command="kg check"),
+          open_store(config.store, config.data_dir, read_only=not repair) as store):
+        return check(store, config, repair=repair)

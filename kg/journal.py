@@ -220,10 +220,10 @@ def writer(config, *, command: str = "kg ingest", on_wait: Callable[[str], None]
         return
     from kg.check import index_matches
 
-    with DataDirLock(config.data_dir, on_wait=on_wait, command=command):
-        with open_store(config.store, config.data_dir) as store:
-            recovery = recover(store, config.data_dir, finished=lambda s: index_matches(s, config.data_dir))
-            if recovery.action != "none" and on_recover is not None:
-                on_recover(recovery)
-            with transaction(store, config.data_dir) as journaled:
-                yield journaled
+    with (DataDirLock(config.data_dir, on_wait=on_wait, command=command),
+          open_store(config.store, config.data_dir) as store):
+        recovery = recover(store, config.data_dir, finished=lambda s: index_matches(s, config.data_dir))
+        if recovery.action != "none" and on_recover is not None:
+            on_recover(recovery)
+        with transaction(store, config.data_dir) as journaled:
+            yield journaled

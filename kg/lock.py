@@ -15,6 +15,7 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Self
 
 from kg.errors import StoreLocked
 
@@ -94,7 +95,7 @@ class DataDirLock:
             os.close(self._fd)
             self._fd = None
 
-    def __enter__(self) -> DataDirLock:
+    def __enter__(self) -> Self:
         self.acquire()
         return self
 

@@ -18,7 +18,8 @@ def kg_command(*args: str) -> list[str]:
 
 
 def kg(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-    return subprocess.run(kg_command(*args), capture_output=True, text=True, cwd=ROOT, timeout=timeout)
+    return subprocess.run(kg_command(*args), capture_output=True, text=True, cwd=ROOT, timeout=timeout,
+                          check=False)
 
 
 def graph_state(data_dir: Path) -> frozenset[str]:

@@ -109,7 +109,7 @@ def test_debris_and_orphans_are_notes_a_missing_text_is_an_error(indexed):
     assert codes(notes) == ["debris", "text-orphan"] and notes.ok  # harmless: kg check still passes
     assert _check(indexed, repair=True).ok
     assert _check(indexed).findings == []
-    victim = sorted((indexed / "texts").glob("*.json"))[0]
+    victim = min((indexed / "texts").glob("*.json"))
     victim.unlink()
     report = _check(indexed, repair=True)
     assert codes(report) == ["text-missing"] and not report.ok

@@ -13,7 +13,15 @@ import pytest
 
 from kg.errors import StoreLocked
 from kg.lock import DataDirLock, holder
-from tests.reliability.helpers import AMENDMENT, ROOT, corpus_names, corpus_subset, graph_state, kg, kg_command
+from tests.reliability.helpers import (
+    AMENDMENT,
+    ROOT,
+    corpus_names,
+    corpus_subset,
+    graph_state,
+    kg,
+    kg_command,
+)
 
 HOLD = """
 import sys, time
@@ -61,7 +69,7 @@ def test_two_ingests_at_once_are_serialised(tmp_path):
     args = ("ingest", str(corpus), "--data-dir", str(data), "--no-index")
     first = subprocess.Popen(kg_command(*args), cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     deadline = time.monotonic() + 60
-    while not (holder(data) or {}).get("pid") == first.pid:
+    while (holder(data) or {}).get("pid") != first.pid:
         assert time.monotonic() < deadline and first.poll() is None, "the first ingest never took the lock"
         time.sleep(0.02)
     second = kg(*args)

@@ -22,7 +22,7 @@ MEASURE = "import resource, subprocess, sys; subprocess.run(sys.argv[1:]); " \
 def ingest_measured(corpus: Path, data: Path) -> tuple[subprocess.CompletedProcess, int]:
     """Run ``kg ingest`` in a wrapper that prints the peak RSS (kB) of the ingest process."""
     done = subprocess.run([sys.executable, "-c", MEASURE, *kg_command("ingest", str(corpus), "--data-dir", str(data),
-                          "--no-index", "--quiet")], capture_output=True, cwd=ROOT, timeout=600)
+                          "--no-index", "--quiet")], capture_output=True, cwd=ROOT, timeout=600, check=False)
     return done, int(done.stdout.decode().strip().splitlines()[-1])
 
 

@@ -23,7 +23,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.helpers import AMENDMENT, ROOT, corpus_names, corpus_subset, graph_state, kg, kg_command
+from tests.reliability.helpers import (
+    AMENDMENT,
+    ROOT,
+    corpus_names,
+    corpus_subset,
+    graph_state,
+    kg,
+    kg_command,
+)
 
 KILLS = int(os.environ.get("KG_KILLS", "20"))
 KILLS_INDEX = int(os.environ.get("KG_KILLS_INDEX", "3"))
