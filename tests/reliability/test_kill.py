@@ -54,15 +54,32 @@ def _ingest_args(corpus: Path, data: Path, index: bool) -> list[str]:
     return ["ingest", str(corpus), "--data-dir", str(data), "--quiet", *([] if index else ["--no-index"])]
 
 
-def _scenario(root: Path, index: bool) -> Scenario:
+def _prune_cache(data: Path) -> None:
+    """Keep only the embeddings the live index uses: what the run under test adds must really be encoded."""
+    import sqlite3
+
+    from search.index import SearchIndex
+
+    keep = [r.indexed_hash for r in SearchIndex.open(data).records]
+    with sqlite3.connect(data / "cache" / "embeddings.sqlite") as db:
+        db.execute("CREATE TEMP TABLE keep (h TEXT PRIMARY KEY)")
+        db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", [(h,) for h in keep])
+        db.execute("DELETE FROM embeddings WHERE content_hash NOT IN (SELECT h FROM keep)")
+
+
+def _scenario(root: Path, index: bool, cache: Path | None = None) -> Scenario:
     names = corpus_names()
     # with the index, the before state holds the big document 3 too: the run under test then encodes only
     # document 4 and the amended passage, and stays short enough to repeat
     small = corpus_subset(root / "small", names[:4] if index else names[:3])
     target = corpus_subset(root / "target", names, {names[1]: AMENDMENT})
     before = root / "before"
+    if cache is not None:  # embeddings of the corpus from the session's index: the before state is cheap
+        shutil.copytree(cache, before / "cache")
     done = kg(*_ingest_args(small, before, index))
     assert done.returncode == 0, done.stderr
+    if cache is not None:
+        _prune_cache(before)
     reference = root / "reference"
     shutil.copytree(before, reference)
     t0 = time.perf_counter()
@@ -132,8 +149,8 @@ def _kill_once(s: Scenario, data: Path, rng: random.Random, uniform: bool) -> di
             "journal": journal.exists()}
 
 
-def _run_kills(tmp_path: Path, count: int, index: bool) -> list[dict]:
-    s = _scenario(tmp_path, index)
+def _run_kills(tmp_path: Path, count: int, index: bool, cache: Path | None = None) -> list[dict]:
+    s = _scenario(tmp_path, index, cache)
     rng = random.Random(SEED + index)
     results = []
     for i in range(count):
@@ -173,7 +190,8 @@ def test_sigkill_during_graph_ingest(tmp_path):
 
 
 @pytest.mark.slow
-def test_sigkill_during_ingest_with_index(tmp_path):
-    results = _run_kills(tmp_path, KILLS_INDEX, index=True)
+def test_sigkill_during_ingest_with_index(tmp_path, corpus_store, corpus_index):
+    _, cfg, _ = corpus_store
+    results = _run_kills(tmp_path, KILLS_INDEX, index=True, cache=cfg.data_dir / "cache")
     assert len(results) == KILLS_INDEX
     assert _index_matches(tmp_path / "reference")
