@@ -103,9 +103,12 @@ def run_factor(factor: int, work: Path, workers: int | None, requests: int, seco
     return result
 
 
-def measure_search(data: Path, cwd: Path, requests: int, seconds: float) -> dict:
+def measure_search(data: Path, cwd: Path, requests: int, seconds: float, threads: str | None = None) -> dict:
+    import os
+
     paths = search_paths()
-    with served(data, cwd, warm=paths[-3:]) as url:
+    env = {**os.environ, "OMP_NUM_THREADS": threads} if threads else None
+    with served(data, cwd, warm=paths[-3:], env=env) as url:
         return {str(c): http_load(url, paths[c * requests:(c + 1) * requests], c, requests, seconds) for c in (1, 8)}
 
 
@@ -154,6 +157,9 @@ def markdown(s: dict) -> str:
             st["embed"] = ing["stand_in_vectors"]["embed_s_extrapolated"]
         srch = r.get("search", {})
         p95 = " / ".join(f"{srch[c]['p95_ms']:.0f}" if c in srch and "p95_ms" in srch[c] else "–" for c in ("1", "8"))
+        one_thread = r.get("search_threads_1", {})
+        if one_thread:
+            p95 += " (1 torch thread: " + " / ".join(f"{one_thread[c]['p95_ms']:.0f}" for c in ("1", "8") if c in one_thread) + ")"
         rss = max(ing["peak_rss_mb"], ing.get("children_peak_rss_mb", 0))
         lines.append(
             f"| {f}× | {r['corpus']['documents']} | {ing.get('passages', '–')} | {ing.get('triples', '–')} | {wall:.0f}{'*' if 'stand_in_vectors' in ing else ''} "
@@ -192,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="from --stand-in-from up: embed SAMPLE passages for real (rate → embedding time) and index "
                              "random unit vectors, so the index can be built and served (latency is the same per query)")
     parser.add_argument("--stand-in-from", type=int, default=100, metavar="FACTOR")
+    parser.add_argument("--threads", default=None, help="with --search-only: OMP_NUM_THREADS for the server")
     parser.add_argument("--summary", action="store_true", help="only rebuild scale.md / scale.json")
     parser.add_argument("--search-only", type=int, default=None, metavar="FACTOR",
                         help="re-measure /search on a kept data directory of FACTOR")
@@ -201,7 +208,8 @@ def main(argv: list[str] | None = None) -> int:
         path = RESULTS / f"scale-{args.search_only}x.json"
         result = json.loads(path.read_text("utf-8"))
         base = args.work / f"{args.search_only}x"
-        result["search"] = measure_search(base / "data", base, args.requests, args.seconds)
+        key = f"search_threads_{args.threads}" if args.threads else "search"
+        result[key] = measure_search(base / "data", base, args.requests, args.seconds, args.threads)
         _save(result)
     else:
         for factor in args.factors:
