@@ -76,7 +76,9 @@ def test_corpus_meets_targets():
     assert m["recall"]["date"]["recall"] >= 0.8
     assert m["cross_document"]["all"]["rate"] >= 0.8
     names = [name for name, _kind, _count in top_actors(actors, 30)]
-    assert names[:3] == ["Sundhedsstyrelsen", "Psykiatriens Hus i Aalborg", "Danske Regioner"]
+    # the collective "regionerne" (the five regions as one actor) is among the most mentioned
+    assert names[0] == "Sundhedsstyrelsen"
+    assert set(names[1:4]) == {"regionerne", "Psykiatriens Hus i Aalborg", "Danske Regioner"}
 
 
 def test_main_prints_report(capsys):
