@@ -88,6 +88,8 @@ def live_server(web_data, corpus_store):
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
+        if os.environ.get("KG_REQUIRE_BROWSER"):  # CI: a missing browser is a failure, not a skip
+            pytest.fail(f"{CHROMIUM} not found and KG_REQUIRE_BROWSER is set: .ci/run could not install chromium")
         pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium) to run the "
                     "browser tests; .ci/run does this")
     from playwright.sync_api import sync_playwright
