@@ -186,9 +186,10 @@ def serve(
     with _errors():
         cfg = _config(data_dir, store, config, host=host, port=port)
         check_store(cfg)
-    # A server encodes many short queries at once: one torch thread per query beats two threads
-    # fighting over two cores (bench/results/suite.md: /search p95 at 8 clients 426 → 263 ms).
-    # Set before torch is first imported; an explicit OMP_NUM_THREADS wins.
+    # A server encodes many short queries at once: one torch thread per query rather than two threads
+    # fighting over two cores. Measured /search p95 at 8 clients: 426 → 263 ms while other jobs shared
+    # the cores, 273 → 247 ms on a quiet machine (bench/results/suite.md). Set before torch is first
+    # imported; an explicit OMP_NUM_THREADS wins.
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     uvicorn.run(create_app(cfg), host=cfg.host, port=cfg.port)
 
