@@ -47,6 +47,21 @@ def client(api_data):
 
 
 @pytest.fixture(scope="session")
+def search_client(api_data, corpus_store, corpus_index, tmp_path_factory):
+    """The real app with the real search index and model (for /search, /ask and kgf:similarity)."""
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    _, cfg, _ = corpus_store
+    data = tmp_path_factory.mktemp("api-search") / "data"
+    shutil.copytree(api_data, data)
+    shutil.copytree(cfg.data_dir / "index", data / "index")
+    with TestClient(create_app(make_config(data, model_cache=cfg.model_cache))) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
 def doc_ids(client) -> list[str]:
     return [d["id"] for d in client.get("/documents").json()["items"]]
 

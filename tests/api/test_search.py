@@ -2,27 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from tests.api.conftest import make_config
-
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def search_client(api_data, corpus_store, corpus_index, tmp_path_factory):
-    from fastapi.testclient import TestClient
-
-    from api.app import create_app
-
-    _, cfg, _ = corpus_store
-    data = tmp_path_factory.mktemp("api-search") / "data"
-    shutil.copytree(api_data, data)
-    shutil.copytree(cfg.data_dir / "index", data / "index")
-    with TestClient(create_app(make_config(data, model_cache=cfg.model_cache))) as c:
-        yield c
 
 
 def test_search_with_provenance_and_filters(search_client):

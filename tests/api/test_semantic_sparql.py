@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 
 import pytest
-
-from tests.api.conftest import make_config
 
 pytestmark = pytest.mark.slow
 
@@ -21,29 +18,15 @@ SUICIDE_2025 = """SELECT ?initiative (MAX(?score) AS ?best) (SUM(?value) AS ?dkk
 } GROUP BY ?initiative ORDER BY DESC(?best)"""
 
 
-@pytest.fixture(scope="module")
-def app_client(api_data, corpus_store, corpus_index, tmp_path_factory):
-    from fastapi.testclient import TestClient
-
-    from api.app import create_app
-
-    _, cfg, _ = corpus_store
-    data = tmp_path_factory.mktemp("api-semantic") / "data"
-    shutil.copytree(api_data, data)
-    shutil.copytree(cfg.data_dir / "index", data / "index")
-    with TestClient(create_app(make_config(data, model_cache=cfg.model_cache))) as c:
-        yield c
-
-
 def sparql_rows(client, query: str) -> list[dict[str, str]]:
     r = client.get("/sparql", params={"query": query}, headers={"accept": "text/csv"})
     assert r.status_code == 200, r.text
     return list(csv.DictReader(io.StringIO(r.text)))
 
 
-def test_similarity_ranks_passages_like_dense_search(app_client, corpus_index):
+def test_similarity_ranks_passages_like_dense_search(search_client, corpus_index):
     text = "tryghed og sikkerhed for medarbejderne"
-    rows = sparql_rows(app_client, f"""SELECT ?passage ?score WHERE {{
+    rows = sparql_rows(search_client, f"""SELECT ?passage ?score WHERE {{
       ?passage a kg:Passage . BIND(kgf:similarity(?passage, "{text}") AS ?score)
     }} ORDER BY DESC(?score) LIMIT 5""")
     dense = [h.iri for h in corpus_index.search(text, 5, "dense")]
@@ -52,19 +35,19 @@ def test_similarity_ranks_passages_like_dense_search(app_client, corpus_index):
     assert scores == sorted(scores, reverse=True) and 0.5 < scores[0] <= 1.0
 
 
-def test_meaning_combined_with_graph_patterns(app_client):
-    rows = sparql_rows(app_client, SUICIDE_2025)
+def test_meaning_combined_with_graph_patterns(search_client):
+    rows = sparql_rows(search_client, SUICIDE_2025)
     labels = [r["initiative"] for r in rows]
     assert any("selvmord" in label.lower() for label in labels[:3])
     top = next(r for r in rows if "selvmord" in r["initiative"].lower())
     assert float(top["dkk"]) > 0
     # the same filter with a text about something else finds other initiatives first
-    other = sparql_rows(app_client, SUICIDE_2025.replace("forebyggelse af selvmord", "spiseforstyrrelser hos unge"))
+    other = sparql_rows(search_client, SUICIDE_2025.replace("forebyggelse af selvmord", "spiseforstyrrelser hos unge"))
     assert [r["initiative"] for r in other][:1] != labels[:1]
 
 
-def test_similarity_is_unbound_for_other_resources(app_client):
-    rows = sparql_rows(app_client, """SELECT ?doc ?score WHERE {
+def test_similarity_is_unbound_for_other_resources(search_client):
+    rows = sparql_rows(search_client, """SELECT ?doc ?score WHERE {
       ?doc a kg:Document . OPTIONAL { BIND(kgf:similarity(?doc, "tvang") AS ?score) } } LIMIT 3""")
     assert rows and all(r["score"] == "" for r in rows)
 
@@ -74,39 +57,39 @@ def test_similarity_is_unbound_for_other_resources(app_client):
     ('SELECT ?s WHERE { ?p a kg:Passage . BIND(kgf:similarity(?p) AS ?s) }', "two arguments"),
     ('SELECT ?s WHERE { ?p a kg:Passage . BIND(kgf:similarity(?p, "") AS ?s) }', "empty"),
 ])
-def test_similarity_misuse_is_a_clear_400(app_client, query, message):
-    r = app_client.get("/sparql", params={"query": query})
+def test_similarity_misuse_is_a_clear_400(search_client, query, message):
+    r = search_client.get("/sparql", params={"query": query})
     assert r.status_code == 400 and message in r.json()["detail"]
 
 
-def test_ask_shows_the_sparql_behind_an_amount(app_client):
-    body = app_client.get("/ask", params={"q": "Hvor meget afsættes der til Livslinien i 2025?"}).json()
+def test_ask_shows_the_sparql_behind_an_amount(search_client):
+    body = search_client.get("/ask", params={"q": "Hvor meget afsættes der til Livslinien i 2025?"}).json()
     shown = body["sparql"]
     assert shown["shape"] == "amount" and "2025" in shown["sparql"]
-    rows = sparql_rows(app_client, shown["sparql"])
+    rows = sparql_rows(search_client, shown["sparql"])
     top = body["facts"][0]
     assert top["value"] == 7_000_000
     assert any(float(r["value"]) == top["value"] and r["year"] in ("2025", str(top["year"])) for r in rows)
     assert all(r["initiativeLabel"] for r in rows)
 
 
-def test_ask_shows_recipients_and_changes(app_client):
-    body = app_client.get("/ask", params={"q": "Who received money for follow-up after child and adolescent psychiatric treatment?"}).json()
+def test_ask_shows_recipients_and_changes(search_client):
+    body = search_client.get("/ask", params={"q": "Who received money for follow-up after child and adolescent psychiatric treatment?"}).json()
     assert body["sparql"]["shape"] == "recipient"
-    rows = sparql_rows(app_client, body["sparql"]["sparql"])
+    rows = sparql_rows(search_client, body["sparql"]["sparql"])
     assert rows and all(r["recipientLabel"] for r in rows)
     assert "Region Hovedstaden" in {r["recipientLabel"] for r in rows}
-    body = app_client.get("/ask", params={"q": "Er der forskel på beløbene til handlingsplanen for forebyggelse af selvmord i dokumenterne?"}).json()
+    body = search_client.get("/ask", params={"q": "Er der forskel på beløbene til handlingsplanen for forebyggelse af selvmord i dokumenterne?"}).json()
     assert body["sparql"]["shape"] == "changes"
-    rows = sparql_rows(app_client, body["sparql"]["sparql"])
+    rows = sparql_rows(search_client, body["sparql"]["sparql"])
     assert any(r["relation"].endswith("conflictsWith") and r["value"] != r["otherValue"] for r in rows)
 
 
-def test_ask_shows_the_initiatives_an_actor_leads(app_client):
-    body = app_client.get("/ask", params={"q": "Hvilke initiativer har Danske Regioner ansvaret for?"}).json()
+def test_ask_shows_the_initiatives_an_actor_leads(search_client):
+    body = search_client.get("/ask", params={"q": "Hvilke initiativer har Danske Regioner ansvaret for?"}).json()
     shown = body["sparql"]
     assert shown["shape"] == "leads" and "danske-regioner" in shown["sparql"]
-    rows = sparql_rows(app_client, shown["sparql"])
+    rows = sparql_rows(search_client, shown["sparql"])
     assert len(rows) >= 3
     assert sum("DR" in r["initiativeLabel"] for r in rows) >= 3  # headings ending "(DR)", "(DR og KL)"
     assert "Danske Regioner" in shown["description"]
