@@ -27,47 +27,18 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import LoadSampler, cpu_budget
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 BATCH = 8
 PROMPT = "passage: "
 TARGET_OVERHEAD = 0.25
-
-
-class LoadSampler:
-    """Samples the 1-minute load average every ``every`` seconds while a run is going."""
-
-    def __init__(self, every: float = 2.0) -> None:
-        self.every = every
-        self.samples: list[float] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.samples.append(os.getloadavg()[0])
-            self._stop.wait(self.every)
-
-    def __enter__(self) -> LoadSampler:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-
-def cpu_budget() -> int | None:
-    try:
-        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
-        return None if quota == "max" else max(1, -(-int(quota) // int(period)))
-    except (OSError, ValueError):
-        return None
 
 
 def summary(seconds: list[float], n: int) -> dict:
@@ -221,12 +192,7 @@ def main(argv: list[str] | None = None) -> int:
             "torch": torch.__version__,
             "load_average_start": [round(x, 2) for x in load_start],
             "load_average_end": [round(x, 2) for x in load_end],
-            "load_1min_during": {
-                "min": round(min(sampler.samples), 2),
-                "median": round(statistics.median(sampler.samples), 2),
-                "max": round(max(sampler.samples), 2),
-                "samples": len(sampler.samples),
-            },
+            "load_1min_during": sampler.summary(),
         },
     }
     args.out.mkdir(parents=True, exist_ok=True)
