@@ -21,7 +21,7 @@ bench: install
 	$(BIN)/python bench/bench_suite.py
 
 lint:
-	$(BIN)/ruff check kg ingest search api tests
+	$(BIN)/ruff check kg ingest search kgdatadir api kgcli tests
 
 docs: install
 	$(BIN)/kg settings > docs/settings.md

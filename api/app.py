@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI
 
 from kg.settings import Config, load_config
-from kg.sparql_service import GraphServices
 
 DESCRIPTION = """Danish psychiatry policy documents as an RDF knowledge graph.
 
@@ -29,28 +27,20 @@ Every error is `application/problem+json` (RFC 9457).
 """
 
 
-def get_services(request: Request) -> GraphServices:
-    return request.state.services
-
-
-Services = Annotated[GraphServices, Depends(get_services)]
-
-
-def version() -> str:
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as dist_version
-
-    try:
-        return dist_version("psykiatri-kg")
-    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-        return "unknown"
-
-
 def create_app(config: Config | None = None, *, sparql_workers: int = 2) -> FastAPI:
     """The app over ``config``'s store; ``sparql_workers`` queries may run at once."""
     import anyio
 
-    from api import limits, problems, routes_graph, routes_money, routes_search, routes_web, sparql
+    from api import (
+        limits,
+        problems,
+        routes_graph,
+        routes_money,
+        routes_search,
+        routes_web,
+        sparql,
+    )
+    from api.deps import version
     from kg.sparql_service import open_services
 
     cfg = config or load_config()

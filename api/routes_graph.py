@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from api.app import Services, version
+from api.deps import Services, version, wants_csv
 from api.problems import PROBLEM_RESPONSES
 from kg import browse
 from kg.errors import StoreError
@@ -26,16 +26,9 @@ PAGED = ("Paged with `limit`/`offset` (the JSON has `total` and `next_offset`; t
          "gives the total), filtered with `q`, as CSV with `?format=csv` or `Accept: text/csv`.")
 
 
-def _wants_csv(request: Request, fmt: str | None) -> bool:
-    if fmt:
-        return fmt == "csv"
-    accept = request.headers.get("accept", "")
-    return "text/csv" in accept and "application/json" not in accept
-
-
 def _listing(request: Request, items: list[dict[str, Any]], q: str | None, limit: int | None, offset: int,
              fmt: str | None, columns: tuple[str, ...], name: str) -> Any:
-    csv = _wants_csv(request, fmt)
+    csv = wants_csv(request, fmt)
     result = browse.page(items, q, limit if (limit or csv) else 100, offset)
     headers = {"X-Total-Count": str(result["total"]), "Vary": "Accept"}
     if csv:
@@ -71,7 +64,7 @@ def entity(path: str, services: Services) -> dict[str, Any]:
             description="Every document with title, publisher, kind, date and counts of sections, passages and "
             "facts. " + PAGED)
 def documents(request: Request, services: Services, q: Q = None, limit: Limit = None, offset: Offset = 0,
-              format: ListFormat = None) -> Any:  # noqa: A002
+              format: ListFormat = None) -> Any:
     return _listing(request, browse.list_documents(services.store), q, limit, offset, format,
                     browse.DOCUMENT_COLUMNS, "documents")
 
@@ -86,13 +79,15 @@ def document(doc_id: str, services: Services) -> dict[str, Any]:
             responses=PROBLEM_RESPONSES)
 def document_text(doc_id: str, services: Services) -> dict[str, Any]:
     """The text as ingest repaired it; every passage's `char_start`/`char_end` index into `text`."""
-    return browse.document_text(services.store, services.config.data_dir, doc_id)
+    from ingest.texts import document_text as kept_document_text
+
+    return kept_document_text(services.store, services.config.data_dir, doc_id)
 
 
 @router.get("/initiatives", tags=["graph"], summary="Initiatives", responses=LIST_RESPONSES,
             description="Resources typed kg:Initiative or a subclass the vocabulary declares. " + PAGED)
 def initiatives(request: Request, services: Services, q: Q = None, limit: Limit = None, offset: Offset = 0,
-                format: ListFormat = None) -> Any:  # noqa: A002
+                format: ListFormat = None) -> Any:
     return _listing(request, browse.list_initiatives(services.store), q, limit, offset, format,
                     browse.RESOURCE_COLUMNS, "initiatives")
 
@@ -101,7 +96,7 @@ def initiatives(request: Request, services: Services, q: Q = None, limit: Limit 
             description="Organisations, persons and other agents (prov:Agent, org:Organization, foaf:Person … "
             "and their subclasses in the vocabulary; not the ingest software). " + PAGED)
 def actors(request: Request, services: Services, q: Q = None, limit: Limit = None, offset: Offset = 0,
-           format: ListFormat = None) -> Any:  # noqa: A002
+           format: ListFormat = None) -> Any:
     return _listing(request, browse.list_actors(services.store), q, limit, offset, format,
                     browse.RESOURCE_COLUMNS, "actors")
 

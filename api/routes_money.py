@@ -7,9 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from api.app import Services
+from api.deps import Services, wants_csv
 from api.problems import PROBLEM_RESPONSES
-from api.routes_graph import _wants_csv
 from kg import browse, money
 
 router = APIRouter(prefix="/money", tags=["money"])
@@ -32,13 +31,13 @@ def money_flows(request: Request, services: Services,
                 year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
                 payer: Annotated[str | None, Query(max_length=300)] = None,
                 recipient: Annotated[str | None, Query(max_length=300)] = None,
-                format: Annotated[str | None, Query(pattern="^(json|csv)$")] = None,  # noqa: A002
+                format: Annotated[str | None, Query(pattern="^(json|csv)$")] = None,
                 ) -> Any:
     """Allocated money and shares aggregated per year; money restated in several documents counts once.
     Each row says whether its figures take part in a reconciled total (`reconciliation`, `mismatch`).
     CSV with `?format=csv` or `Accept: text/csv`."""
     rows = money.flows(services.store, year, payer, recipient)
-    if _wants_csv(request, format):
+    if wants_csv(request, format):
         return Response(browse.to_csv(rows, FLOW_COLUMNS), media_type="text/csv",
                         headers={"Content-Disposition": 'attachment; filename="money-flows.csv"'})
     return {"year": year, "flows": rows}
@@ -48,12 +47,12 @@ def money_flows(request: Request, services: Services,
             responses={200: {"content": {"application/json": {}, "text/csv": {}}}, **PROBLEM_RESPONSES})
 def money_reconciliations(request: Request, services: Services,
                           status: Annotated[str | None, Query(pattern="^(balanced|rounding|mismatch)$")] = None,
-                          format: Annotated[str | None, Query(pattern="^(json|csv)$")] = None,  # noqa: A002
+                          format: Annotated[str | None, Query(pattern="^(json|csv)$")] = None,
                           ) -> Any:
     """Every table total ("Udgifter i alt", "Total (FL24)", a theme row) with the sum of its parts per year:
     stated, computed, difference and status (balanced, rounding, mismatch)."""
     rows = money.reconciliations(services.store, status)
-    if _wants_csv(request, format):
+    if wants_csv(request, format):
         return Response(browse.to_csv(rows, RECONCILIATION_COLUMNS), media_type="text/csv",
                         headers={"Content-Disposition": 'attachment; filename="money-reconciliations.csv"'})
     return {"status": status, "reconciliations": rows}

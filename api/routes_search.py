@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
-from api.app import Services
+from api.deps import Services, search_index
 from api.problems import PROBLEM_RESPONSES
 
 router = APIRouter()
-_lock = threading.Lock()
 
 Text = Annotated[str, Query(min_length=1, max_length=1000, description="Question or keywords, Danish or English.")]
-
-
-def _index(request: Request, services) -> Any:
-    """The search index, opened on first use and kept for the app's lifetime."""
-    state = request.app.state
-    with _lock:
-        if getattr(state, "search_index", None) is None:
-            from search.service import open_index
-
-            state.search_index = open_index(services.config)
-        return state.search_index
 
 
 @router.get("/search", tags=["search"], summary="Hybrid passage search with provenance", responses=PROBLEM_RESPONSES)
@@ -41,7 +28,7 @@ def search_passages(
     """Ranked passages with document, page, source span, score and the facts (amounts, initiatives) they hold."""
     from search.service import SearchFilters, search
 
-    index = _index(request, services)
+    index = search_index(request, services)
     plan = index.plan(q)
     results = search(services.store, index, q, k=k, mode=mode, filters=SearchFilters(doc, year, actor, initiative))
     # an English question is searched through its Danish glossary translation: show what was searched
@@ -55,5 +42,5 @@ def ask_question(request: Request, services: Services, q: Text) -> dict[str, Any
     document and page; then the passages it rests on."""
     from search.ask import ask
 
-    answer = ask(services.store, _index(request, services), q)
+    answer = ask(services.store, search_index(request, services), q)
     return asdict(answer)

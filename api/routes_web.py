@@ -11,7 +11,7 @@ from fastapi import APIRouter, FastAPI, Query
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from api.app import Services
+from api.deps import Services
 from api.problems import PROBLEM_RESPONSES
 from api.web import STATIC_DIR, views
 

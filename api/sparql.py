@@ -10,10 +10,16 @@ from urllib.parse import parse_qs
 import anyio
 from fastapi import APIRouter, Query, Request, Response
 
-from api.app import Services
+from api.deps import Services
 from api.problems import PROBLEM_RESPONSES
 from kg.errors import QueryError, UpdateForbidden
-from kg.sparql_service import FORMAT_NAMES, FORMATS, GraphServices, SparqlRequest, run_update
+from kg.sparql_service import (
+    FORMAT_NAMES,
+    FORMATS,
+    GraphServices,
+    SparqlRequest,
+    run_update,
+)
 
 router = APIRouter(tags=["SPARQL"])
 
@@ -47,14 +53,14 @@ async def _answer(services: GraphServices, req: SparqlRequest, request: Request 
 
 def _with_similarity(request: Request, services: GraphServices, req: SparqlRequest) -> SparqlRequest:
     """Embed the texts of kgf:similarity calls here, where the search index lives, before the query runs."""
-    from search.sparql_functions import similarity_scores, similarity_texts
+    from kg.sparql_functions import similarity_scores, similarity_texts
 
     texts = similarity_texts(req.query)
     if not texts:
         return req
-    from api.routes_search import _index
+    from api.deps import search_index
 
-    return dataclasses.replace(req, similarity=similarity_scores(_index(request, services), texts))
+    return dataclasses.replace(req, similarity=similarity_scores(search_index(request, services), texts))
 
 
 def _one(values: list[str], name: str) -> str | None:
@@ -83,7 +89,7 @@ def _authorise(services: GraphServices, request: Request) -> None:
 @router.get("/sparql", summary="SPARQL query (GET)", description=ABOUT,
             responses={200: {"content": RESULT_CONTENT, "description": "The result"}, **PROBLEM_RESPONSES})
 async def sparql_get(request: Request, services: Services, query: str | None = None, default_graph_uri: Graphs = [],
-                     named_graph_uri: Named = [], format: Format = None) -> Response:  # noqa: A002
+                     named_graph_uri: Named = [], format: Format = None) -> Response:
     query = _one(request.query_params.getlist("query"), "query")
     return await _answer(services, _request(query, request, format, default_graph_uri, named_graph_uri), request)
 
@@ -104,7 +110,7 @@ async def sparql_get(request: Request, services: Services, query: str | None = N
         UPDATE_TYPE: {"schema": {"type": "string"}},
     }}},
 )
-async def sparql_post(request: Request, services: Services, format: Format = None) -> Response:  # noqa: A002
+async def sparql_post(request: Request, services: Services, format: Format = None) -> Response:
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media not in (*QUERY_TYPES, UPDATE_TYPE):
         return _unsupported(media)

@@ -1,6 +1,6 @@
 """One measured ingest, run as its own process by the benchmarks: what ``kg ingest`` does, stage by stage.
 
-The same steps as ``kg ingest`` (data-directory lock and journal through :func:`kg.journal.writer`,
+The same steps as ``kg ingest`` (data-directory lock and journal through :func:`kgdatadir.journal.writer`,
 :func:`ingest.pipeline.ingest_paths`, then the search index from the graph's passages), with the
 time of every stage: read, repair, segment, extract, validate, store, link (from the pipeline's
 report), then records (passages read back from the graph), embed (the encoder's calls), index (the
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     t_start = time.perf_counter()
 
     from ingest.pipeline import ingest_paths
-    from kg.journal import writer
+    from kgdatadir.journal import writer
     from kg.settings import load_config
 
     overrides = {"data_dir": args.data_dir, "store": args.store}

@@ -28,7 +28,7 @@ from ingest.gazetteer import load_gazetteer
 from ingest.places import PlaceMention, extract_places
 
 if TYPE_CHECKING:
-    from kg.model import DocumentGraph
+    from ingest.model import DocumentGraph
 
 COMPONENTS = ("kg_actors", "kg_places", "kg_dates")
 for _name in ("actors", "places", "dates"):

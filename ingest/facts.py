@@ -14,10 +14,11 @@ from rdflib.namespace import RDF, RDFS, XSD
 
 from ingest.entities import extract_entities, entity_triples
 from ingest.initiatives import find_initiatives
-from ingest.quantities import Quantity, extract_quantities
+from ingest.nlp import extract_quantities
+from ingest.quantities import Quantity
 from ingest.reconcile import reconcile
 from ingest.recipients import payers, recipients, state_actor, state_scope
-from kg.model import DocumentGraph
+from ingest.model import DocumentGraph
 from kg.namespace import KG, KGR
 
 

@@ -10,7 +10,7 @@ of its own that is part of the section's initiative. Closing total rows ("Udgift
 "Total (…)") are groups of initiatives (``kg:InitiativeGroup``), not initiatives of their own.
 Headings that are not names (page headers with case numbers or dates, e-mail addresses, links,
 sentences cut by a page break) name no initiative. Cross-document identity is decided later,
-over the whole store (:mod:`kg.link`), from the match keys made here.
+over the whole store (:mod:`ingest.link`), from the match keys made here.
 """
 
 from __future__ import annotations

@@ -192,3 +192,11 @@ def build_nlp() -> Language:
 def quantities_of(doc: Doc) -> list[Quantity]:
     """The quantities the pipeline found in ``doc``, sorted by position."""
     return list(doc._.quantities or [])
+
+
+def extract_quantities(text: str) -> list[Quantity]:
+    """Every money amount, staff figure and percentage in ``text`` (prose and budget tables)."""
+    nlp = build_nlp()
+    if len(text) >= nlp.max_length:
+        nlp.max_length = len(text) + 1
+    return quantities_of(nlp(text))

@@ -8,9 +8,7 @@ one transaction.
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -19,12 +17,13 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from ingest.model import DocumentGraph, doc_iri, graph_iri, to_graph
 from ingest.readers import SourceDocument, discover, read_document, read_manifest
 from ingest.repair import repair
 from ingest.segment import segment
+from ingest.texts import save_text
 from ingest.version import pipeline_version
 from kg.errors import KgError, ReadError, ShapeViolation
-from kg.model import DocumentGraph, doc_iri, graph_iri, to_graph
 from kg.settings import Config
 from kg.store import GraphStore, StoredDocument
 
@@ -121,7 +120,7 @@ def ingest_paths(
         if on_file:
             on_file(path, status)
     if report.changed:
-        from kg.link import relink
+        from ingest.link import relink
 
         t0 = time.perf_counter()
         relink(store)
@@ -242,7 +241,7 @@ def _store_one(path, source, previous, built: Built, store, config, report) -> s
     try:
         store.replace(graph_iri(source.doc_id), triples, drop=[previous.graph] if previous else [])
         if config.store != "memory":
-            _save_text(config.data_dir, source)
+            save_text(config.data_dir, source)
     except Exception as exc:  # noqa: BLE001  (a store failure fails this document only)
         _fail(report, path, exc)
         return "failed"
@@ -268,28 +267,3 @@ def ensure_vocabulary(store: GraphStore) -> None:
     vocab = Graph().parse(data=text, format="turtle")
     triples = [*vocab, (graph, KG.contentHash, Literal(digest))]
     store.replace(graph, triples)
-
-
-def _save_text(data_dir: Path, source: SourceDocument) -> None:
-    """Keep the extracted text beside the graph, so document views and re-indexing need no source file."""
-    folder = Path(data_dir) / "texts"
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{source.doc_id}.json"
-    tmp = target.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"key": source.key, "media_type": source.media_type, "raw": source.raw}), "utf-8")
-    os.replace(tmp, target)
-
-
-def load_text(data_dir: Path, doc_id: str) -> dict | None:
-    path = Path(data_dir) / "texts" / f"{doc_id}.json"
-    return json.loads(path.read_text("utf-8")) if path.is_file() else None
-
-
-def repaired_texts(store: GraphStore, data_dir: Path) -> dict[str, str]:
-    """The repaired text of every stored document, by source key (re-derived from the kept raw text)."""
-    out: dict[str, str] = {}
-    for key, doc in store.documents().items():
-        kept = load_text(data_dir, doc.iri.rsplit("/", 1)[-1])
-        if kept is not None:
-            out[key] = repair(kept["raw"]).text
-    return out

@@ -1,7 +1,7 @@
 """Quantities found in a text — money, staff figures (årsværk) and percentages — as domain objects.
 
 A :class:`Quantity` is a small value that knows its own RDF triples (``Quantity.triples``).
-:func:`extract_quantities` runs the Danish pipeline of :mod:`ingest.nlp` over a text and returns
+:func:`ingest.nlp.extract_quantities` runs the Danish pipeline over a text and returns
 every quantity found in prose and in budget tables, sorted by position.
 """
 
@@ -147,13 +147,3 @@ def merge(prose: list[Quantity], table: list[Quantity]) -> list[Quantity]:
             continue
         out.append(q)
     return out
-
-
-def extract_quantities(text: str) -> list[Quantity]:
-    """Every money amount, staff figure and percentage in ``text`` (prose and budget tables)."""
-    from ingest.nlp import build_nlp, quantities_of
-
-    nlp = build_nlp()
-    if len(text) >= nlp.max_length:
-        nlp.max_length = len(text) + 1
-    return quantities_of(nlp(text))

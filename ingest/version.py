@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # what shapes a document's graph: the ingest stages, the graph model, the vocabulary, shapes and gazetteer
-SOURCES = ("ingest/*.py", "kg/model.py", "kg/namespace.py", "kg/vocab.ttl", "kg/shapes.ttl", "kg/data/*")
+SOURCES = ("ingest/*.py", "kg/namespace.py", "kg/vocab.ttl", "kg/shapes.ttl", "kg/data/*")
 
 
 @lru_cache(maxsize=1)

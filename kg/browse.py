@@ -12,7 +12,6 @@ import io
 import re
 from collections.abc import Iterable
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from rdflib import BNode, Literal, URIRef
@@ -222,29 +221,6 @@ def document_view(store: GraphStore, doc_id: str) -> dict[str, Any]:
         for r in rows
     ]
     return doc
-
-
-def document_text(store: GraphStore, data_dir: Path, doc_id: str) -> dict[str, Any]:
-    """The repaired text of a document (as ingest saw it) with every passage's span in it."""
-    from ingest.pipeline import load_text
-    from ingest.repair import repair
-
-    doc = _document(store, doc_id)
-    stored = load_text(data_dir, doc_id)
-    if stored is None:
-        raise NotFound(f"the text of document {doc_id} is not stored in {data_dir}/texts; re-run `kg ingest` "
-                       "with the oxigraph store to keep it")
-    rows = _rows(store, f"""
-        SELECT ?p ?order ?section ?start ?end ?page WHERE {{
-          ?p a kg:Passage ; kg:inDocument {URIRef(doc["iri"]).n3()} ; kg:order ?order ;
-             kg:charStart ?start ; kg:charEnd ?end .
-          OPTIONAL {{ ?p kg:inSection ?section }} OPTIONAL {{ ?p kg:page ?page }}
-        }} ORDER BY ?order""")
-    text = repair(stored["raw"]).text
-    return {"id": doc_id, "iri": doc["iri"], "key": doc["key"], "title": doc["title"], "text": text,
-            "length": len(text),
-            "passages": [{"iri": str(r.p), "order": int(r.order), "section": _str(r.section),
-                          "char_start": int(r.start), "char_end": int(r.end), "page": _int(r.page)} for r in rows]}
 
 
 # --- initiatives and actors -------------------------------------------------------------------

@@ -79,7 +79,7 @@ class SparqlRequest:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     # kgf:similarity scores computed by the caller before the query runs: text → passage IRI → cosine
-    # (search/sparql_functions.py); the query workers have no encoder
+    # (kg/sparql_functions.py); the query workers have no encoder
     similarity: dict[str, dict[str, float]] | None = None
 
 
@@ -219,7 +219,7 @@ def _evaluate(store: GraphStore, req: SparqlRequest, max_rows: int, clock: _Cloc
     """(result type, variables, rows, ask answer, triples, truncated) with rows/triples cut at ``max_rows``."""
     from rdflib import Variable
 
-    from search.sparql_functions import custom_functions, similarity_texts
+    from kg.sparql_functions import custom_functions, similarity_texts
 
     native = getattr(store, "native", None)
     semantic = similarity_texts(req.query)

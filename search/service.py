@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from kg.settings import Config
 from kg.store import GraphStore
-from search.records import PassageRecord
+from search.records import PassageRecord, SearchIndexError
 
 PASSAGES_QUERY = """
 SELECT ?p ?doc ?key ?text ?hash ?page ?rs ?re ?title ?doctitle WHERE {
@@ -85,6 +86,22 @@ def index_in_step(store: GraphStore, index) -> bool:
     have = {(r.iri, r.content_hash) for r in index.records}
     want = {(r.iri, r.content_hash) for r in passage_records(store)}
     return have == want
+
+
+def graph_passages(store: GraphStore) -> dict[str, str]:
+    """Passage IRI → content hash, exactly as the index would take them from the graph."""
+    return {r.iri: r.content_hash for r in passage_records(store)}
+
+
+def index_matches(store: GraphStore, data_dir: Path | str) -> bool:
+    """Whether the live index holds exactly the graph's passages (used to roll an ingest forward)."""
+    from search.index import SearchIndex
+
+    try:
+        index = SearchIndex.open(data_dir)
+    except SearchIndexError:
+        return False
+    return {r.iri: r.content_hash for r in index.records} == graph_passages(store)
 
 
 @dataclass

@@ -22,7 +22,7 @@ def test_every_setting_has_help():
 
 
 def test_every_cli_command_is_in_the_readme():
-    from kg.cli import app
+    from kgcli.main import app
 
     readme = (ROOT / "README.md").read_text("utf-8")
     names = [c.name or c.callback.__name__ for c in app.registered_commands]
@@ -58,7 +58,7 @@ def test_vocabulary_terms_have_danish_and_english_labels_and_comments():
 
 
 def test_kg_help_does_not_import_heavy_libraries():
-    code = "import sys, kg.cli; print(sorted(m for m in ('torch', 'sentence_transformers', 'spacy', 'faiss') if m in sys.modules))"
+    code = "import sys, kgcli.main; print(sorted(m for m in ('torch', 'sentence_transformers', 'spacy', 'faiss') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 

@@ -7,7 +7,8 @@ import shutil
 
 import pytest
 
-from ingest.pipeline import ingest_paths, load_text
+from ingest.pipeline import ingest_paths
+from ingest.texts import load_text
 from ingest.repair import repair
 from kg.queries import graph_stats
 from kg.store import open_store
@@ -89,7 +90,7 @@ def test_failure_mid_ingest_leaves_the_store_exactly_as_it_was(corpus_copy, conf
     path = corpus_copy / "001_08ba568cb88d3b78.txt"
     path.write_text(path.read_text("utf-8").replace("Livslinien", "Livslinjen"), "utf-8")
 
-    from kg import model
+    from ingest import model
 
     calls = {"n": 0}
     original = model.DocumentGraph._section_triples

@@ -44,7 +44,7 @@ def document_marks(store: GraphStore, data_dir: Path, doc_id: str) -> dict[str, 
     extractors ingest ran, and kept when the graph holds them. Also the offsets where pages start.
     """
     from ingest.entities import extract_entities
-    from ingest.pipeline import load_text
+    from ingest.texts import load_text
     from ingest.repair import repair
 
     doc = _document(store, doc_id)

@@ -116,7 +116,7 @@ def _free_port() -> int:
 def test_kg_serve_answers_health_over_real_http(api_data):
     port = _free_port()
     env = os.environ | {"KG_SPARQL_TIMEOUT": "5"}
-    proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--port", str(port), "--data-dir", str(api_data)],
+    proc = subprocess.Popen([sys.executable, "-m", "kgcli", "serve", "--port", str(port), "--data-dir", str(api_data)],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline, response = time.monotonic() + 60, None
@@ -144,7 +144,7 @@ def test_kg_serve_answers_health_over_real_http(api_data):
 
 
 def test_kg_serve_without_a_store_exits_with_a_message(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "kg", "serve", "--data-dir", str(tmp_path / "none")],
+    done = subprocess.run([sys.executable, "-m", "kgcli", "serve", "--data-dir", str(tmp_path / "none")],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
     assert done.stderr.startswith("error: ") and "run `kg ingest" in done.stderr

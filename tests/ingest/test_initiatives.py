@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.initiatives import clean_label, find_initiatives, match_key, same_initiative
-from ingest.quantities import extract_quantities
+from ingest.nlp import extract_quantities
 from ingest.repair import repair
 from ingest.segment import segment
 

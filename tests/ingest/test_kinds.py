@@ -1,6 +1,6 @@
 import pytest
 
-from ingest.quantities import extract_quantities
+from ingest.nlp import extract_quantities
 
 
 def kinds(text):

@@ -4,7 +4,8 @@ from itertools import pairwise
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
-from ingest.quantities import Quantity, extract_quantities, merge
+from ingest.nlp import extract_quantities
+from ingest.quantities import Quantity, merge
 from kg.namespace import KG, SCHEMA
 
 IRI = URIRef("https://w3id.org/psykiatri-kg/id/q1")

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from ingest.money import find_mentions
 from ingest.numbers import format_danish, parse_digits
-from ingest.quantities import extract_quantities
+from ingest.nlp import extract_quantities
 from ingest.tables import find_tables
 
 # Text made of pieces that the extractors react to, in any order.

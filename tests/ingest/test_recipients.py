@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ingest.actors import extract_actors
-from ingest.quantities import extract_quantities
+from ingest.nlp import extract_quantities
 from ingest.recipients import payers, recipients
 
 

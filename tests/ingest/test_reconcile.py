@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ingest.quantities import extract_quantities
+from ingest.nlp import extract_quantities
 from ingest.reconcile import reconcile
 
 TABLE = """Tabel 7: Midler til skolernes trivsel

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.quantities import extract_quantities
+from ingest.nlp import extract_quantities
 from ingest.repair import repair
 from ingest.tables import find_headers, find_tables
 

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from kg.eval_amounts import format_report, score_amounts, standin_repair
+from ingest.eval_amounts import format_report, score_amounts, standin_repair
 
 GOLD = [
     {"id": "A1", "doc": "001_x.txt", "amount_dkk": 7000000, "raw": "7,0", "year": 2024, "year_end": None,

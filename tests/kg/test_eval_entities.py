@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.eval_entities import corpus_entities, format_report, gold_names, main, norm, score_entities, top_actors
+from ingest.eval_entities import corpus_entities, format_report, gold_names, main, norm, score_entities, top_actors
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLD = [

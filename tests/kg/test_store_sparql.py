@@ -25,7 +25,7 @@ from rdflib.namespace import PROV, RDF, XSD
 from kg.errors import QueryError, StoreError
 from kg.namespace import KG, KGR
 from kg.store import open_store
-from kg.store_sparql import SparqlStore, parse_store_url
+from kg.store.remote import SparqlStore, parse_store_url
 from tests.kg.test_store import (  # the same contract as the embedded stores  # noqa: F401
     G1,
     G2,

@@ -14,7 +14,7 @@ TIMESTAMP = re.compile(r'"\d{4}-\d\d-\d\dT[\d:.]+Z?"\^\^<http://www.w3.org/2001/
 
 
 def kg_command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "kg", *args]
+    return [sys.executable, "-m", "kgcli", *args]
 
 
 def kg(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:

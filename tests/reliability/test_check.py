@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.check import check, index_matches
-from kg.journal import Journal, JournaledStore, journal_path
+from kgdatadir.check import check
+from search.service import index_matches
+from kgdatadir.journal import Journal, JournaledStore, journal_path
 from kg.settings import load_config
 from kg.store import open_store
 from tests.reliability.helpers import graph_state, kg

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from kg.errors import StoreLocked
-from kg.lock import DataDirLock, holder
+from kgdatadir.lock import DataDirLock, holder
 from tests.reliability.helpers import (
     AMENDMENT,
     ROOT,
@@ -25,7 +25,7 @@ from tests.reliability.helpers import (
 
 HOLD = """
 import sys, time
-from kg.lock import DataDirLock
+from kgdatadir.lock import DataDirLock
 with DataDirLock(sys.argv[1], command="test holder"):
     print("held", flush=True)
     time.sleep(60)

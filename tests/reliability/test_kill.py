@@ -100,8 +100,8 @@ def _scenario(root: Path, index: bool, cache: Path | None = None) -> Scenario:
 
 def _recover(data: Path) -> str:
     """What a following writer does first: recover from the journal (in-process, same code as the CLI)."""
-    from kg.check import index_matches
-    from kg.journal import recover
+    from search.service import index_matches
+    from kgdatadir.journal import recover
     from kg.store import open_store
 
     with open_store("oxigraph", data) as store:
@@ -110,7 +110,7 @@ def _recover(data: Path) -> str:
 
 def _check(data: Path) -> list[str]:
     """The errors ``kg check`` finds (notes such as debris of a killed index build are allowed)."""
-    from kg.check import check
+    from kgdatadir.check import check
     from kg.settings import load_config
     from kg.store import open_store
 
@@ -121,7 +121,7 @@ def _check(data: Path) -> list[str]:
 
 
 def _index_matches(data: Path) -> bool:
-    from kg.check import index_matches
+    from search.service import index_matches
     from kg.store import open_store
 
     with open_store("oxigraph", data, read_only=True) as store:

@@ -11,7 +11,7 @@ the live search index was switched during the ingest and matches the graph (see 
 
 Rollback is idempotent: it only restores pre-images, so a crash during recovery is recovered by the
 next one. A torn last journal line (killed while appending) is ignored: its graph was not yet written.
-The caller holds the data-directory lock (:mod:`kg.lock`).
+The caller holds the data-directory lock (:mod:`kgdatadir.lock`).
 """
 
 from __future__ import annotations
@@ -211,14 +211,14 @@ def writer(config, *, command: str = "kg ingest", on_wait: Callable[[str], None]
     Everything done through the yielded store until the block ends — documents, links, the index
     build — is one unit: a crash or an exception inside leaves the previous state.
     """
-    from kg.lock import DataDirLock
     from kg.store import open_store
+    from kgdatadir.lock import DataDirLock
 
     if config.store == "memory":  # nothing survives the process: nothing to lock or journal
         with open_store(config.store, config.data_dir) as store:
             yield store
         return
-    from kg.check import index_matches
+    from search.service import index_matches
 
     with (DataDirLock(config.data_dir, on_wait=on_wait, command=command),
           open_store(config.store, config.data_dir) as store):

@@ -11,7 +11,7 @@
 A found entity is a dict: ``doc``, ``type`` (organisation | person | place | date), ``id`` (the
 resource IRI), ``label`` and ``aliases`` (its skos:altLabel values and the raw text it was found as).
 
-``python -m kg.eval_entities`` runs the extractors over corpus/*.txt (through ``ingest.repair``),
+``python -m ingest.eval_entities`` runs the extractors over corpus/*.txt (through ``ingest.repair``),
 prints the report and the 30 actors mentioned most often.
 """
 
@@ -154,7 +154,7 @@ def top_actors(actors_by_doc: dict[str, list], n: int = 30) -> list[tuple[str, s
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kg.eval_entities", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m ingest.eval_entities", description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=ROOT / "corpus", help="folder of *.txt documents")
     parser.add_argument("--gold", type=Path, default=ROOT / "eval/gold/entities.jsonl", help="gold entities")
     parser.add_argument("--top", type=int, default=30, help="how many of the most mentioned actors to list")

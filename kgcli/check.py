@@ -1,4 +1,4 @@
-"""``kg check``: a thin command over :func:`kg.check.run_check`."""
+"""``kg check``: a thin command over :func:`kgdatadir.check.run_check`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from kg.cli import ConfigOpt, DataDir, StoreOpt, _config, _errors, app
+from kgcli.common import ConfigOpt, DataDir, StoreOpt, _config, _errors, app
 
 
 @app.command()
@@ -21,7 +21,7 @@ def check(
 
     Exits 1 when a problem is left; --repair fixes what it can first.
     """
-    from kg.check import run_check
+    from kgdatadir.check import run_check
 
     with _errors():
         cfg = _config(data_dir, store, config)

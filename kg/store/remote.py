@@ -34,7 +34,7 @@ from rdflib.query import Result
 
 from kg.errors import QueryError, StoreError
 from kg.namespace import KGR, sparql_prologue
-from kg.store import GraphStore, Triple, _bind
+from kg.store.base import GraphStore, Triple, _bind
 
 SCHEME = "sparql+"
 INSERT_BATCH = 1000  # triples per INSERT DATA request (Virtuoso's SPARQL compiler gives up near 5,000)

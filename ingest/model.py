@@ -143,4 +143,4 @@ def to_graph(triples: Iterable[Triple], identifier: URIRef | None = None) -> Gra
     return g
 
 
-__all__ = ["DocumentGraph", "SCHEMA", "doc_iri", "graph_iri", "passage_iri", "section_iri", "to_graph"]
+__all__ = ["SCHEMA", "DocumentGraph", "doc_iri", "graph_iri", "passage_iri", "section_iri", "to_graph"]

@@ -2,7 +2,7 @@
 
 Checked, in order:
 
-1. an ingest journal left by a crash (:mod:`kg.journal`) — repaired by rolling the ingest back
+1. an ingest journal left by a crash (:mod:`kgdatadir.journal`) — repaired by rolling the ingest back
    (or forward, when only the journal's deletion was missing);
 2. debris of interrupted index builds and text writes — repaired by deleting it;
 3. the search index: present, readable, its records matching the manifest's graph fingerprint,
@@ -11,7 +11,7 @@ Checked, in order:
 4. the kept texts (``texts/<doc id>.json``): one per document in the graph — a missing one can only
    be restored by ingesting the source file again; a text without a document is deleted.
 
-Core code: no CLI here (``kg/cli_check.py`` prints the report).
+Core code: no CLI here (``kgcli/check.py`` prints the report).
 """
 
 from __future__ import annotations
@@ -63,29 +63,11 @@ class CheckReport:
                 "index_passages": self.index_passages, "findings": [asdict(f) for f in self.findings]}
 
 
-def graph_passages(store: GraphStore) -> dict[str, str]:
-    """Passage IRI → content hash, exactly as the index would take them from the graph."""
-    from search.service import passage_records
-
-    return {r.iri: r.content_hash for r in passage_records(store)}
-
-
-def index_matches(store: GraphStore, data_dir: Path | str) -> bool:
-    """Whether the live index holds exactly the graph's passages (used to roll an ingest forward)."""
-    from search.index import SearchIndex
-    from search.records import SearchIndexError
-
-    try:
-        index = SearchIndex.open(data_dir)
-    except SearchIndexError:
-        return False
-    return {r.iri: r.content_hash for r in index.records} == graph_passages(store)
-
-
 def check(store: GraphStore, config: Config, *, repair: bool = False,
           rebuild: Callable[[GraphStore, Config], Any] | None = None) -> CheckReport:
     """Check (and with ``repair`` fix) the data directory of ``config`` around the open ``store``."""
-    from kg.journal import journal_path, recover
+    from kgdatadir.journal import journal_path, recover
+    from search.service import graph_passages, index_matches
 
     data_dir = Path(config.data_dir)
     report = CheckReport()
@@ -110,7 +92,7 @@ def check(store: GraphStore, config: Config, *, repair: bool = False,
 
 
 def _check_debris(data_dir: Path, report: CheckReport, repair: bool) -> None:
-    from kg.journal import index_current
+    from kgdatadir.journal import index_current
 
     root = data_dir / "index"
     live = index_current(data_dir)
@@ -183,8 +165,8 @@ def _check_texts(data_dir: Path, doc_ids: dict[str, str], report: CheckReport, r
 
 def run_check(config: Config, *, repair: bool = False, on_wait: Callable[[str], None] | None = None) -> CheckReport:
     """Take the data directory's lock, open the store (writable only to repair) and check."""
-    from kg.lock import DataDirLock
     from kg.store import open_store
+    from kgdatadir.lock import DataDirLock
 
     if config.store == "memory":
         with open_store(config.store, config.data_dir) as store:

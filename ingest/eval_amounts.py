@@ -10,7 +10,7 @@
   document at or after its "Bilag 1" heading, when the text and offsets are given), the share that
   matches a gold fact of that document one to one on (amount, year).
 
-``python -m kg.eval_amounts`` runs :func:`ingest.quantities.extract_quantities` over corpus/*.txt
+``python -m ingest.eval_amounts`` runs :func:`ingest.nlp.extract_quantities` over corpus/*.txt
 (repaired by ``ingest.repair.repair`` when it exists) and prints the report.
 """
 
@@ -167,7 +167,7 @@ def repaired_text(raw: str, mode: str = "repair") -> str:
 
 def corpus_facts(corpus: Path, mode: str = "repair") -> tuple[list[dict[str, Any]], dict[str, str]]:
     """Money facts of every corpus/*.txt file as dictionaries for :func:`score_amounts`."""
-    from ingest.quantities import extract_quantities
+    from ingest.nlp import extract_quantities
 
     facts, texts = [], {}
     for path in sorted(corpus.glob("*.txt")):
@@ -185,7 +185,7 @@ def corpus_facts(corpus: Path, mode: str = "repair") -> tuple[list[dict[str, Any
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kg.eval_amounts", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m ingest.eval_amounts", description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=ROOT / "corpus", help="folder of *.txt documents")
     parser.add_argument("--gold", type=Path, default=ROOT / "eval" / "gold" / "amounts.jsonl")
     parser.add_argument("--text", choices=("repair", "standin", "raw"), default="repair",

@@ -1,4 +1,4 @@
-"""The ``kg`` command line: thin wrappers that parse input, call the core and print results."""
+"""``kg ingest|stats|export|query|serve|settings|vocab``: thin commands over the graph and the data directory."""
 
 from __future__ import annotations
 
@@ -6,50 +6,26 @@ import json
 import logging
 import os
 import sys
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from kg.errors import KgError
-
-app = typer.Typer(
-    help="Danish psychiatry policy documents as a knowledge graph and a semantic search engine.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
+from kgcli.common import (
+    ConfigOpt,
+    DataDir,
+    Quiet,
+    StoreOpt,
+    _config,
+    _console,
+    _errors,
+    app,
 )
-
-DataDir = Annotated[Optional[Path], typer.Option("--data-dir", help="Data directory (graph, index, texts). [default: ./data]")]
-StoreOpt = Annotated[Optional[str], typer.Option("--store", help="Graph store: oxigraph (default), memory, or a SPARQL server as sparql+http://host:port/path.")]
-ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="TOML config file (default: ./kg.toml if present).")]
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars or chatter; errors only.")]
-
-
-def _config(data_dir=None, store=None, config=None, **more):
-    from kg.settings import load_config
-
-    return load_config({"data_dir": data_dir, "store": store, **more}, config)
-
-
-@contextmanager
-def _errors():
-    try:
-        yield
-    except KgError as exc:
-        typer.secho(f"error: {exc}", fg="red", err=True)
-        raise typer.Exit(exc.exit_code) from None
-
-
-def _console(quiet: bool = False):
-    from rich.console import Console
-
-    return Console(stderr=True, quiet=quiet)
 
 
 @app.command()
 def ingest(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or directories. [default: corpus/]")] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or directories. [default: corpus/]")] = None,
     data_dir: DataDir = None,
     store: StoreOpt = None,
     config: ConfigOpt = None,
@@ -61,10 +37,16 @@ def ingest(
 
     Unchanged files are skipped; the index is rebuilt when the graph changed or the index is missing.
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     from ingest.pipeline import ingest_paths
-    from kg.journal import writer
+    from kgdatadir.journal import writer
 
     with _errors():
         cfg = _config(data_dir, store, config, shacl=False if no_shacl else None)
@@ -89,7 +71,7 @@ def ingest(
                 f"{len(graph_store)} triples in {cfg.store} store at {cfg.data_dir}"
             )
             if not no_index and cfg.store != "memory" and _index_needed(cfg, graph_store, report.changed):
-                from kg.cli_search import build_search_index
+                from kgcli.search import build_search_index
 
                 build_search_index(cfg, graph_store, quiet)
     if report.failed and not (report.added or report.replaced or report.unchanged):
@@ -133,7 +115,7 @@ def stats(data_dir: DataDir = None, store: StoreOpt = None, config: ConfigOpt = 
 @app.command()
 def export(
     fmt: Annotated[str, typer.Option("--format", "-f", help="turtle | nquads | trig | jsonld")] = "nquads",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write. [default: stdout]")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write. [default: stdout]")] = None,
     data_dir: DataDir = None, store: StoreOpt = None, config: ConfigOpt = None,
 ) -> None:
     """Export the whole graph (turtle merges the named graphs; nquads, trig and jsonld keep them)."""
@@ -173,8 +155,8 @@ def query(
 
 @app.command()
 def serve(
-    host: Annotated[Optional[str], typer.Option("--host", help="Address to listen on. [default: 127.0.0.1]")] = None,
-    port: Annotated[Optional[int], typer.Option("--port", help="Port to listen on. [default: 8000]")] = None,
+    host: Annotated[str | None, typer.Option("--host", help="Address to listen on. [default: 127.0.0.1]")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="Port to listen on. [default: 8000]")] = None,
     data_dir: DataDir = None, store: StoreOpt = None, config: ConfigOpt = None,
 ) -> None:
     """Serve the HTTP API (SPARQL endpoint, entities, documents; OpenAPI docs at /docs) with uvicorn."""
@@ -208,10 +190,3 @@ def vocab() -> None:
     from kg.vocab_doc import vocabulary_table
 
     typer.echo(vocabulary_table(), nl=False)
-
-
-def main() -> None:  # pragma: no cover
-    app()
-
-import kg.cli_search  # noqa: E402,F401  (registers index, search and eval)
-import kg.cli_check  # noqa: E402,F401  (registers check)

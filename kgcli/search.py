@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from kg.cli import ConfigOpt, DataDir, Quiet, StoreOpt, _config, _console, _errors, app
+from kgcli.common import (
+    ConfigOpt,
+    DataDir,
+    Quiet,
+    StoreOpt,
+    _config,
+    _console,
+    _errors,
+    app,
+)
 
-ModelOpt = Annotated[Optional[str], typer.Option("--model", help="Sentence-transformers model name or path. [default: the offline multilingual-e5-small]")]
+ModelOpt = Annotated[str | None, typer.Option("--model", help="Sentence-transformers model name or path. [default: the offline multilingual-e5-small]")]
 GOLD_DEFAULT = Path("eval/gold")
 
 eval_app = typer.Typer(help="Score extraction and retrieval against gold files; results also go to eval/results/.", no_args_is_help=True)
@@ -18,7 +27,13 @@ app.add_typer(eval_app, name="eval")
 
 
 def _progress(quiet: bool, label: str):
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     return Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                     console=_console(quiet), transient=True, disable=quiet)
@@ -51,10 +66,10 @@ def search(
     query: Annotated[str, typer.Argument(help="A question or keywords, in Danish or English.")],
     k: Annotated[int, typer.Option("-k", help="Number of passages.")] = 5,
     mode: Annotated[str, typer.Option(help="hybrid | bm25 | dense")] = "hybrid",
-    doc: Annotated[Optional[str], typer.Option(help="Only this document (id, file name or title words).")] = None,
-    year: Annotated[Optional[int], typer.Option(help="Only passages with facts for this year.")] = None,
-    actor: Annotated[Optional[str], typer.Option(help="Only passages mentioning this actor.")] = None,
-    initiative: Annotated[Optional[str], typer.Option(help="Only passages about this initiative.")] = None,
+    doc: Annotated[str | None, typer.Option(help="Only this document (id, file name or title words).")] = None,
+    year: Annotated[int | None, typer.Option(help="Only passages with facts for this year.")] = None,
+    actor: Annotated[str | None, typer.Option(help="Only passages mentioning this actor.")] = None,
+    initiative: Annotated[str | None, typer.Option(help="Only passages about this initiative.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     data_dir: DataDir = None, store: StoreOpt = None, config: ConfigOpt = None,
 ) -> None:
@@ -126,10 +141,10 @@ def eval_extraction(
     data_dir: DataDir = None, store: StoreOpt = None, config: ConfigOpt = None,
 ) -> None:
     """Money facts in the graph scored against gold: recall, Bilag 1 precision, period/kind agreement, linking."""
-    from ingest.pipeline import repaired_texts
-    from kg.eval_amounts import format_report, score_amounts
-    from kg.eval_graph import extracted_amounts
-    from kg.eval_linking import format_linking, score_linking
+    from ingest.eval_amounts import format_report, score_amounts
+    from ingest.eval_graph import extracted_amounts
+    from ingest.eval_linking import format_linking, score_linking
+    from ingest.texts import repaired_texts
     from kg.store import open_store
 
     with _errors():
@@ -199,8 +214,8 @@ def eval_entities(
     data_dir: DataDir = None, store: StoreOpt = None, config: ConfigOpt = None,
 ) -> None:
     """Actors, places and dates in the graph against gold: recall per type and cross-document links."""
-    from kg.eval_entities import format_report, score_entities
-    from kg.eval_graph import graph_entities
+    from ingest.eval_entities import format_report, score_entities
+    from ingest.eval_graph import graph_entities
     from kg.store import open_store
 
     with _errors():

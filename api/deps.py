@@ -1,0 +1,53 @@
+"""What the route modules depend on: the opened services, the search index, version and CSV choice.
+
+FastAPI dependencies (``Depends``), not module globals: the app's lifespan opens the services
+(:func:`api.app.create_app`) and every route module takes them from here, so no route module
+imports another or the app.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+
+from kg.sparql_service import GraphServices
+
+_index_lock = threading.Lock()
+
+
+def get_services(request: Request) -> GraphServices:
+    return request.state.services
+
+
+Services = Annotated[GraphServices, Depends(get_services)]
+
+
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as dist_version
+
+    try:
+        return dist_version("psykiatri-kg")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "unknown"
+
+
+def search_index(request: Request, services: GraphServices) -> Any:
+    """The search index, opened on first use and kept for the app's lifetime."""
+    state = request.app.state
+    with _index_lock:
+        if getattr(state, "search_index", None) is None:
+            from search.service import open_index
+
+            state.search_index = open_index(services.config)
+        return state.search_index
+
+
+def wants_csv(request: Request, fmt: str | None) -> bool:
+    """Whether the client asked for CSV: ``?format=csv`` wins, else ``Accept: text/csv`` without JSON."""
+    if fmt:
+        return fmt == "csv"
+    accept = request.headers.get("accept", "")
+    return "text/csv" in accept and "application/json" not in accept

@@ -1,3 +1,0 @@
-from kg.cli import app
-
-app(prog_name="kg")

@@ -1,0 +1,3 @@
+from kgcli.main import app
+
+app(prog_name="kg")
