@@ -1,4 +1,9 @@
-"""The HTTP API: ``create_app(config)`` builds a FastAPI app whose lifespan opens the store and the query workers.
+"""The HTTP API: ``create_app(config)`` builds a FastAPI app whose lifespan opens the served generation.
+
+The lifespan opens :class:`kgdatadir.live.LiveServices`: the committed generation's store, query
+workers and search index, swapped for a newer generation when a writer publishes one. Every request
+uses one generation from start to end (:func:`api.deps.get_services`); the header ``X-KG-Generation``
+says which.
 
 The handlers are thin: they parse the request, call :mod:`kg.sparql_service` or :mod:`kg.browse`, and
 errors become problem+json (:mod:`api.problems`). Nothing is opened at import time; CORS is off.
@@ -40,23 +45,24 @@ def create_app(config: Config | None = None, *, sparql_workers: int = 2) -> Fast
         routes_web,
         sparql,
     )
-    from api.deps import version
-    from kg.sparql_service import open_services
+    from api.deps import GenerationHeader, version
+    from kgdatadir.live import LiveServices
 
     cfg = config or load_config()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[dict]:
-        services = await anyio.to_thread.run_sync(open_services, cfg, sparql_workers)
+        live = await anyio.to_thread.run_sync(LiveServices, cfg, sparql_workers)
         try:
-            yield {"services": services}
+            yield {"live": live}
         finally:
-            await anyio.to_thread.run_sync(services.close)
+            await anyio.to_thread.run_sync(live.close)
 
     app = FastAPI(title="psykiatri-kg", version=version(), description=DESCRIPTION, lifespan=lifespan)
     problems.install(app)
     app.add_middleware(problems.BodyLimit, max_bytes=problems.MAX_BODY_BYTES)
     limits.install(app)
+    app.add_middleware(GenerationHeader)
     app.include_router(sparql.router)
     app.include_router(routes_graph.router)
     app.include_router(routes_search.router)

@@ -1,27 +1,52 @@
-"""What the route modules depend on: the opened services, the search index, version and CSV choice.
+"""What the route modules depend on: the served generation's services, the search index, version and CSV choice.
 
-FastAPI dependencies (``Depends``), not module globals: the app's lifespan opens the services
+FastAPI dependencies (``Depends``), not module globals: the app's lifespan opens the live services
 (:func:`api.app.create_app`) and every route module takes them from here, so no route module
 imports another or the app.
 """
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from kg.sparql_service import GraphServices
-
-_index_lock = threading.Lock()
+from kgdatadir.live import GenerationServices
 
 
-def get_services(request: Request) -> GraphServices:
-    return request.state.services
+def get_services(request: Request) -> Iterator[GenerationServices]:
+    """The generation this request uses from start to end; released (maybe closed) when it is done."""
+    live = request.state.live
+    services = live.acquire()
+    request.state.generation = services.generation
+    try:
+        yield services
+    finally:
+        live.release(services)
 
 
-Services = Annotated[GraphServices, Depends(get_services)]
+Services = Annotated[GenerationServices, Depends(get_services)]
+
+
+class GenerationHeader:
+    """ASGI middleware: ``X-KG-Generation: <n>`` on every response that used a generation's services."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_with_generation(message) -> None:
+            if message["type"] == "http.response.start":
+                generation = scope.get("state", {}).get("generation")
+                if generation is not None:
+                    message["headers"] = [*message.get("headers", []), (b"x-kg-generation", str(generation).encode())]
+            await send(message)
+
+        await self.app(scope, receive, send_with_generation)
 
 
 def version() -> str:
@@ -34,15 +59,9 @@ def version() -> str:
         return "unknown"
 
 
-def search_index(request: Request, services: GraphServices) -> Any:
-    """The search index, opened on first use and kept for the app's lifetime."""
-    state = request.app.state
-    with _index_lock:
-        if getattr(state, "search_index", None) is None:
-            from search.service import open_index
-
-            state.search_index = open_index(services.config)
-        return state.search_index
+def search_index(request: Request, services: GenerationServices) -> Any:
+    """The search index of the request's generation, opened on first use and kept with that generation."""
+    return services.index()
 
 
 def wants_csv(request: Request, fmt: str | None) -> bool:

@@ -109,14 +109,16 @@ def health(services: Services) -> dict[str, Any]:
         counts = browse.graph_health(services.store)
     except Exception as exc:  # any failure here means the store is not usable
         raise StoreError(f"the graph store does not answer ({type(exc).__name__}: {exc})") from exc
-    return {"status": "ok", "version": version(), "store": cfg.store, "read_only": services.read_only, **counts,
+    return {"status": "ok", "version": version(), "store": cfg.store, "read_only": services.read_only,
+            "generation": services.generation, **counts,
             "sparql": {"timeout_seconds": cfg.sparql_timeout, "max_rows": cfg.sparql_max_rows,
                        "workers": services.runner.workers, "updates": bool(cfg.update_token)}}
 
 
 @router.get("/stats", tags=["service"], summary="Graph statistics", responses=PROBLEM_RESPONSES)
 def stats(services: Services) -> dict[str, Any]:
-    """Triples, and per document its sections, passages and facts (as `kg stats --json`)."""
+    """Triples, and per document its sections, passages and facts (as `kg stats --json`), and the generation
+    of the data directory they come from (a new one is served within seconds of an ingest's end)."""
     from kg.queries import graph_stats
 
-    return graph_stats(services.store)
+    return {"generation": services.generation, **graph_stats(services.store)}

@@ -16,10 +16,9 @@ from kg.errors import QueryError, UpdateForbidden
 from kg.sparql_service import (
     FORMAT_NAMES,
     FORMATS,
-    GraphServices,
     SparqlRequest,
-    run_update,
 )
+from kgdatadir.live import GenerationServices as GraphServices
 
 router = APIRouter(tags=["SPARQL"])
 
@@ -136,7 +135,7 @@ async def sparql_post(request: Request, services: Services, format: Format = Non
     _authorise(services, request)
     if graphs or named or params.getlist("using-graph-uri") or params.getlist("using-named-graph-uri"):
         raise QueryError("dataset parameters are not supported with updates; use USING / WITH in the update")
-    await anyio.to_thread.run_sync(run_update, services.store, update)
+    await anyio.to_thread.run_sync(request.state.live.update, update)
     return Response(status_code=204)
 
 

@@ -63,7 +63,7 @@ def timed(fn: Callable[[], object]) -> tuple[float, object]:
 def corpus_records(work: Path):
     """The corpus's passages, from a fresh ``kg ingest --no-index`` into ``work``."""
     from kg.settings import load_config
-    from kg.store import open_store
+    from kgdatadir.reader import reading
     from search.service import passage_records
 
     kg = Path(sys.executable).with_name("kg")
@@ -71,11 +71,8 @@ def corpus_records(work: Path):
     work.mkdir(parents=True, exist_ok=True)
     subprocess.run(cmd, check=True, cwd=work)  # cwd: no stray kg.toml is read
     cfg = load_config({"data_dir": work, "store": "oxigraph"})
-    store = open_store(cfg.store, cfg.data_dir, read_only=True)
-    try:
-        return passage_records(store)
-    finally:
-        store.close()
+    with reading(cfg) as snapshot:  # the committed generation
+        return passage_records(snapshot.store)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -79,6 +79,7 @@ def run_factor(factor: int, work: Path, workers: int | None, requests: int, seco
         (RESULTS / f"scale-{factor}x-failed.json").write_text(json.dumps(failure, indent=2) + "\n", "utf-8")
         raise RuntimeError(f"ingest of {factor}x failed ({child.returncode}): {child.stderr[-2000:]}")
     ingest = json.loads(child.stdout.strip().splitlines()[-1])
+    live = data / (data / "CURRENT").read_text("utf-8").strip()  # the committed generation's directory
     result = {
         "benchmark": "bench/bench_scale.py",
         "factor": factor,
@@ -87,9 +88,9 @@ def run_factor(factor: int, work: Path, workers: int | None, requests: int, seco
                    "blocks_borrowed": stats.blocks_replaced, "blocks_reworded": stats.blocks_rotated,
                    "long_blocks_repeated": stats.long_blocks_repeated, "generate_s": round(generate, 2)},
         "ingest": {"wall_s": round(child.seconds, 2), "peak_rss_mb": round(child.max_rss_mb, 1), **ingest},
-        "sizes_mb": {"index": round(dir_bytes(data / "index") / 1e6, 1), "graph": round(dir_bytes(data / "graph") / 1e6, 1),
-                     "embedding_cache": round(dir_bytes(data / "cache") / 1e6, 1),
-                     "texts": round(dir_bytes(data / "texts") / 1e6, 1)},
+        "sizes_mb": {"index": round(dir_bytes(live / "index") / 1e6, 1), "graph": round(dir_bytes(live / "graph") / 1e6, 1),
+                     "embedding_cache": round(dir_bytes(live / "cache") / 1e6, 1),
+                     "texts": round(dir_bytes(live / "texts") / 1e6, 1)},
         "load_during_ingest": load.summary(),
         "machine": machine(),
     }

@@ -1,6 +1,6 @@
 """One measured ingest, run as its own process by the benchmarks: what ``kg ingest`` does, stage by stage.
 
-The same steps as ``kg ingest`` (data-directory lock and journal through :func:`kgdatadir.journal.writer`,
+The same steps as ``kg ingest`` (the next generation of the data directory through :func:`kgdatadir.writer.writer`,
 :func:`ingest.pipeline.ingest_paths`, then the search index from the graph's passages), with the
 time of every stage: read, repair, segment, extract, validate, store, link (from the pipeline's
 report), then records (passages read back from the graph), embed (the encoder's calls), index (the
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     t_start = time.perf_counter()
 
     from ingest.pipeline import ingest_paths
-    from kgdatadir.journal import writer
+    from kgdatadir.writer import writer
     from kg.settings import load_config
 
     overrides = {"data_dir": args.data_dir, "store": args.store}
@@ -48,7 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     cfg = load_config(overrides)
     stages: dict[str, float] = {}
     out: dict = {"store": cfg.store, "workers": getattr(cfg, "ingest_workers", 1)}
-    with writer(cfg) as store:
+    with writer(cfg) as draft:  # the next generation of the data directory, published at the end
+        store, cfg = draft.store, draft.config
         t0 = time.perf_counter()
         report = ingest_paths([args.corpus], store, cfg, on_file=lambda p, status: _note(args.data_dir, p, status, t0))
         stages["graph_total"] = time.perf_counter() - t0

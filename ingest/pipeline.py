@@ -23,6 +23,7 @@ from ingest.repair import repair
 from ingest.segment import segment
 from ingest.texts import save_text
 from ingest.version import pipeline_version
+from kg.crashpoints import crash_point
 from kg.errors import KgError, ReadError, ShapeViolation
 from kg.settings import Config
 from kg.store import GraphStore, StoredDocument
@@ -242,6 +243,7 @@ def _store_one(path, source, previous, built: Built, store, config, report) -> s
         store.replace(graph_iri(source.doc_id), triples, drop=[previous.graph] if previous else [])
         if config.store != "memory":
             save_text(config.data_dir, source)
+        crash_point("document")  # test-only hook (kg/crashpoints.py); nothing happens unless a test asks
     except Exception as exc:  # noqa: BLE001  (a store failure fails this document only)
         _fail(report, path, exc)
         return "failed"

@@ -44,6 +44,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sparql_timeout", 10.0, "Seconds a SPARQL query may run on the API before it is stopped."),
     Setting("sparql_max_rows", 10000, "Most rows a SPARQL query returns on the API."),
     Setting("update_token", "", "Bearer token that allows SPARQL updates on the API; empty means read-only."),
+    Setting("keep_generations", 0, "Committed generations of the data directory kept besides the current one when no "
+            "reader holds them (a reader's lease keeps its own generation anyway); see docs/reliability.md."),
+    Setting("generation_poll", 1.0, "Seconds between `kg serve`'s looks at the data directory's CURRENT pointer: a newly "
+            "committed generation is served within about this long (0: keep serving the generation it started with)."),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -63,6 +67,8 @@ class Config:
     sparql_timeout: float = 10.0
     sparql_max_rows: int = 10000
     update_token: str = field(default="", repr=False)
+    keep_generations: int = 0
+    generation_poll: float = 1.0
 
 
 def _coerce(name: str, value: Any) -> Any:

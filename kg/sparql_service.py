@@ -495,6 +495,7 @@ class ProcessRunner(QueryRunner):
         self._lock = threading.Lock()
         self._closed = False
         self.failure: str | None = None
+        self._wanted = workers
         for _ in range(workers):
             self._spawn()
 
@@ -553,6 +554,13 @@ class ProcessRunner(QueryRunner):
             raise _rebuild(message[1], message[2])
         return message[1]
 
+    def wait_ready(self, timeout: float) -> bool:
+        """Wait until all the workers asked for can take a query (or one failed); whether they can."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and not self.failure and self._idle.qsize() < self._wanted:
+            time.sleep(0.02)
+        return not self.failure and self._idle.qsize() >= self._wanted
+
     def close(self) -> None:
         with self._lock:
             self._closed = True
@@ -578,11 +586,12 @@ class GraphServices:
         _close(self.store)
 
 
-def open_services(config: Any, workers: int = 2) -> GraphServices:
-    """Open the store (read-only unless updates are enabled) and start the query workers."""
+def open_services(config: Any, workers: int = 2, read_only: bool | None = None) -> GraphServices:
+    """Open the store (read-only unless updates are enabled, or as ``read_only`` says) and start the query workers."""
     from kg.store import open_store
 
-    read_only = config.store == "oxigraph" and not config.update_token
+    if read_only is None:
+        read_only = config.store == "oxigraph" and not config.update_token
     store = open_store(config.store, config.data_dir, read_only=read_only)
     try:
         if read_only:
@@ -593,12 +602,3 @@ def open_services(config: Any, workers: int = 2) -> GraphServices:
         _close(store)
         raise
     return GraphServices(config, store, runner, read_only)
-
-
-def check_store(config: Any) -> None:
-    """Fail early, with a message a user can act on, when the server could not open its store."""
-    from kg.store import open_store
-
-    if config.store == "oxigraph" and not (Path(config.data_dir) / "graph").is_dir():
-        raise StoreError(f"{config.data_dir}: no graph store here; run `kg ingest --data-dir {config.data_dir}` first")
-    _close(open_store(config.store, config.data_dir, read_only=config.store == "oxigraph" and not config.update_token))

@@ -13,13 +13,14 @@ from kgcli.common import ConfigOpt, DataDir, StoreOpt, _config, _errors, app
 @app.command()
 def check(
     data_dir: DataDir = None, store: StoreOpt = None, config: ConfigOpt = None,
-    repair: Annotated[bool, typer.Option("--repair", help="Fix what can be fixed: roll back an interrupted "
-                                         "ingest, rebuild the index from the graph, remove debris.")] = False,
+    repair: Annotated[bool, typer.Option("--repair", help="Fix what can be fixed, into a new generation: rebuild the "
+                                         "index from the graph, remove debris and orphan texts.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Check that the graph, the search index and the kept texts agree (every indexed passage in the graph and back).
 
-    Exits 1 when a problem is left; --repair fixes what it can first.
+    Checks the committed generation while ingests and servers go on; what an interrupted ingest left is
+    a note. Exits 1 when a problem is left; --repair fixes what it can first.
     """
     from kgdatadir.check import run_check
 
@@ -30,7 +31,9 @@ def check(
         typer.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:
         indexed = "no index" if report.index_passages is None else f"{report.index_passages} indexed passages"
-        typer.echo(f"{cfg.data_dir}: {report.documents} documents, {report.graph_passages} passages in the graph, {indexed}")
+        generation = "" if report.generation is None else f" (generation {report.generation})"
+        typer.echo(f"{cfg.data_dir}{generation}: {report.documents} documents, {report.graph_passages} passages in "
+                   f"the graph, {indexed}")
         for f in report.findings:
             state = "repaired" if f.repaired else ("note" if f.severity == "note" else
                                                     "repairable with --repair" if f.repairable else "not repairable")

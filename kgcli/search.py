@@ -53,12 +53,13 @@ def build_search_index(cfg, graph_store, quiet: bool) -> None:
 def index(data_dir: DataDir = None, store: StoreOpt = None, config: ConfigOpt = None, model: ModelOpt = None,
           quiet: Quiet = False) -> None:
     """(Re)build the search index from the graph's passages; unchanged passages reuse cached embeddings."""
-    from kg.store import open_store
+    from kgdatadir.writer import writer
 
     with _errors():
         cfg = _config(data_dir, store, config, model=model)
-        with open_store(cfg.store, cfg.data_dir) as graph_store:
-            build_search_index(cfg, graph_store, quiet)
+        with writer(cfg, command="kg index", on_wait=lambda m: typer.echo(m, err=True),
+                    on_note=lambda m: typer.echo(m, err=True)) as draft:
+            build_search_index(draft.config, draft.store, quiet)
 
 
 @app.command()
@@ -76,16 +77,16 @@ def search(
     """Ranked passages with document, page, score and the amount/initiative facts they hold."""
     from dataclasses import asdict
 
-    from kg.store import open_store
-    from search.service import SearchFilters, open_index
+    from kgdatadir.reader import reading
+    from search.service import SearchFilters
     from search.service import search as run_search
 
     with _errors():
         cfg = _config(data_dir, store, config)
-        with open_store(cfg.store, cfg.data_dir) as graph_store:
-            index = open_index(cfg)
+        with reading(cfg) as snapshot:
+            index = snapshot.index()
             plan = index.plan(query)
-            results = run_search(graph_store, index, query, k=k, mode=mode,
+            results = run_search(snapshot.store, index, query, k=k, mode=mode,
                                  filters=SearchFilters(doc, year, actor, initiative))
     if as_json:
         typer.echo(json.dumps([asdict(r) for r in results], ensure_ascii=False, indent=2))
@@ -124,12 +125,13 @@ def eval_search(
     data_dir: DataDir = None, config: ConfigOpt = None,
 ) -> None:
     """hit@k and MRR for BM25, dense and hybrid search, Danish and English separately."""
+    from kgdatadir.reader import reading
     from search.evaluate import evaluate_search, format_report
-    from search.service import open_index
 
     with _errors():
         cfg = _config(data_dir, None, config)
-        result = evaluate_search(open_index(cfg), gold / "questions.jsonl", corpus, k=k)
+        with reading(cfg) as snapshot:
+            result = evaluate_search(snapshot.index(), gold / "questions.jsonl", corpus, k=k)
     report = format_report(result)
     # the gold sample goes to search.md; another question set (e.g. eval/dev) to search-<folder>.md
     _publish("search" if gold.resolve() == GOLD_DEFAULT.resolve() else f"search-{gold.resolve().name}", result, report)
@@ -145,13 +147,13 @@ def eval_extraction(
     from ingest.eval_graph import extracted_amounts
     from ingest.eval_linking import format_linking, score_linking
     from ingest.texts import repaired_texts
-    from kg.store import open_store
+    from kgdatadir.reader import reading
 
     with _errors():
         cfg = _config(data_dir, store, config)
-        with open_store(cfg.store, cfg.data_dir) as graph_store:
-            facts = extracted_amounts(graph_store)
-            texts = repaired_texts(graph_store, cfg.data_dir)
+        with reading(cfg) as snapshot:
+            facts = extracted_amounts(snapshot.store)
+            texts = repaired_texts(snapshot.store, snapshot.config.data_dir)
         metrics = score_amounts(facts, gold / "amounts.jsonl", texts)
         metrics["linking"] = score_linking(facts, gold / "amounts.jsonl")
     report = format_report(metrics) + "\n\n" + format_linking(metrics["linking"])
@@ -167,14 +169,13 @@ def ask(
     """Answer a question from the documents: the amount and period first when asked, then cited passages."""
     from dataclasses import asdict
 
-    from kg.store import open_store
+    from kgdatadir.reader import reading
     from search.ask import ask as run_ask
-    from search.service import open_index
 
     with _errors():
         cfg = _config(data_dir, store, config)
-        with open_store(cfg.store, cfg.data_dir) as graph_store:
-            answer = run_ask(graph_store, open_index(cfg), question)
+        with reading(cfg) as snapshot:
+            answer = run_ask(snapshot.store, snapshot.index(), question)
     if as_json:
         typer.echo(json.dumps(asdict(answer), ensure_ascii=False, indent=2))
         return
@@ -195,15 +196,14 @@ def eval_ask(
     data_dir: DataDir = None, store: StoreOpt = None, config: ConfigOpt = None,
 ) -> None:
     """Amount questions: is the gold amount among the top 3 facts the answer returns?"""
-    from kg.store import open_store
+    from kgdatadir.reader import reading
     from search.ask import evaluate_ask, format_ask_report
     from search.evaluate import load_questions
-    from search.service import open_index
 
     with _errors():
         cfg = _config(data_dir, store, config)
-        with open_store(cfg.store, cfg.data_dir) as graph_store:
-            result = evaluate_ask(graph_store, open_index(cfg), load_questions(gold / "questions.jsonl"))
+        with reading(cfg) as snapshot:
+            result = evaluate_ask(snapshot.store, snapshot.index(), load_questions(gold / "questions.jsonl"))
     report = format_ask_report(result)
     _publish("ask", result, report)
 
@@ -216,11 +216,11 @@ def eval_entities(
     """Actors, places and dates in the graph against gold: recall per type and cross-document links."""
     from ingest.eval_entities import format_report, score_entities
     from ingest.eval_graph import graph_entities
-    from kg.store import open_store
+    from kgdatadir.reader import reading
 
     with _errors():
         cfg = _config(data_dir, store, config)
-        with open_store(cfg.store, cfg.data_dir) as graph_store:
-            metrics = score_entities(graph_entities(graph_store), gold / "entities.jsonl")
+        with reading(cfg) as snapshot:
+            metrics = score_entities(graph_entities(snapshot.store), gold / "entities.jsonl")
     report = format_report(metrics)
     _publish("entities", metrics, report)

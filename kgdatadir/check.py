@@ -1,10 +1,14 @@
 """``kg check``: do the graph, the search index and the kept texts agree? ``repair=True`` fixes what it can.
 
-Checked, in order:
+``kg check`` is a reader: it checks the committed generation (:mod:`kgdatadir.generations`) while
+ingests and servers go on. ``kg check --repair`` is a writer: it repairs into a new generation and
+publishes it. Checked, in order:
 
-1. an ingest journal left by a crash (:mod:`kgdatadir.journal`) — repaired by rolling the ingest back
-   (or forward, when only the journal's deletion was missing);
-2. debris of interrupted index builds and text writes — repaired by deleting it;
+1. the data directory around the generation: what an interrupted writer left (a generation above
+   ``CURRENT``; a note — the committed generation is untouched, and the next writer removes it), old
+   generations kept for readers (notes), a directory still in the layout before generations (a note;
+   with an older version's interrupted ingest, an error the migration repairs);
+2. debris of interrupted index builds and text writes inside the generation — repaired by deleting it;
 3. the search index: present, readable, its records matching the manifest's graph fingerprint,
    and every indexed passage in the graph with the same text, and every graph passage indexed —
    repaired by rebuilding the index from the graph (embeddings come from the cache when present);
@@ -47,6 +51,7 @@ class CheckReport:
     documents: int = 0
     graph_passages: int = 0
     index_passages: int | None = None
+    generation: int | None = None  # the generation checked (after --repair: the one published)
 
     @property
     def ok(self) -> bool:
@@ -59,24 +64,17 @@ class CheckReport:
         return finding
 
     def to_json(self) -> dict[str, Any]:
-        return {"ok": self.ok, "documents": self.documents, "graph_passages": self.graph_passages,
+        return {"ok": self.ok, "generation": self.generation, "documents": self.documents, "graph_passages": self.graph_passages,
                 "index_passages": self.index_passages, "findings": [asdict(f) for f in self.findings]}
 
 
 def check(store: GraphStore, config: Config, *, repair: bool = False,
           rebuild: Callable[[GraphStore, Config], Any] | None = None) -> CheckReport:
     """Check (and with ``repair`` fix) the data directory of ``config`` around the open ``store``."""
-    from kgdatadir.journal import journal_path, recover
-    from search.service import graph_passages, index_matches
+    from search.service import graph_passages
 
     data_dir = Path(config.data_dir)
     report = CheckReport()
-    if journal_path(data_dir).is_file():
-        finding = report.add("journal", f"{journal_path(data_dir)}: an ingest was interrupted (or is running)", True)
-        if repair:
-            recovery = recover(store, data_dir, finished=lambda s: index_matches(s, data_dir))
-            finding.message += f"; {recovery}"
-            finding.repaired = True
     _check_debris(data_dir, report, repair)
     documents = store.documents()
     report.documents = len(documents)
@@ -91,11 +89,16 @@ def check(store: GraphStore, config: Config, *, repair: bool = False,
     return report
 
 
-def _check_debris(data_dir: Path, report: CheckReport, repair: bool) -> None:
-    from kgdatadir.journal import index_current
+def _index_current(data_dir: Path) -> str | None:
+    try:
+        return (data_dir / "index" / "CURRENT").read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None
 
+
+def _check_debris(data_dir: Path, report: CheckReport, repair: bool) -> None:
     root = data_dir / "index"
-    live = index_current(data_dir)
+    live = _index_current(data_dir)
     debris = []
     if root.is_dir():
         debris += [p for p in root.iterdir() if p.name != "CURRENT" and p.name != live]
@@ -164,17 +167,89 @@ def _check_texts(data_dir: Path, doc_ids: dict[str, str], report: CheckReport, r
 
 
 def run_check(config: Config, *, repair: bool = False, on_wait: Callable[[str], None] | None = None) -> CheckReport:
-    """Take the data directory's lock, open the store (writable only to repair) and check."""
+    """Check the committed generation (a reader), or with ``repair`` repair into a new one (a writer)."""
     from kg.store import open_store
-    from kgdatadir.lock import DataDirLock
+    from kgdatadir.reader import reading
+    from kgdatadir.writer import writer
 
     if config.store == "memory":
         with open_store(config.store, config.data_dir) as store:
             return check(store, config, repair=repair)
-    if not (Path(config.data_dir) / "graph").is_dir():
-        from kg.errors import StoreError
+    if not repair:
+        if never_published(Path(config.data_dir)):
+            report = CheckReport()
+            report.add("interrupted" if any(Path(config.data_dir).iterdir()) else "empty",
+                       f"{config.data_dir}: no generation was published here yet (a first `kg ingest` stopped before "
+                       "it finished, is still writing, or never ran); readers find no data until one is", True, "note")
+            return report
+        with reading(config) as snapshot:
+            report = CheckReport()
+            report.generation = snapshot.generation
+            check_generations(Path(config.data_dir), snapshot.generation, report, config.keep_generations)
+            inner = check(snapshot.store, snapshot.config)
+    else:
+        notes: list[str] = []
+        with writer(config, command="kg check --repair", on_wait=on_wait, on_note=notes.append) as draft:
+            report = CheckReport()
+            for message in notes:
+                report.add("interrupted", message, True, "note").repaired = True
+            inner = check(draft.store, draft.config, repair=True)
+            draft.changed = any(f.repaired for f in inner.findings)
+        report.generation = draft.number if draft.published else draft.base
+    report.findings += inner.findings
+    report.documents, report.graph_passages, report.index_passages = (inner.documents, inner.graph_passages,
+                                                                      inner.index_passages)
+    return report
 
-        raise StoreError(f"{config.data_dir}: no graph store here; run `kg ingest --data-dir {config.data_dir}` first")
-    with (DataDirLock(config.data_dir, on_wait=on_wait, command="kg check"),
-          open_store(config.store, config.data_dir, read_only=not repair) as store):
-        return check(store, config, repair=repair)
+
+def never_published(data_dir: Path) -> bool:
+    """Whether ``data_dir`` exists but nothing was ever committed in it (at most a first writer's traces)."""
+    from kgdatadir.generations import current, legacy_parts
+
+    return data_dir.is_dir() and current(data_dir) is None and not legacy_parts(data_dir)
+
+
+def check_generations(data_dir: Path, generation: int | None, report: CheckReport, keep: int = 0) -> None:
+    """Notes (and the one error) about the data directory around the generation being checked."""
+    from kgdatadir.generations import LEASE, current, gen_path, generations, held
+    from kgdatadir.legacy import JOURNAL
+    from kgdatadir.lock import describe, holder
+
+    if generation == 0:
+        report.add("old-layout", f"{data_dir}: the layout before generations; the next writer (`kg ingest`, "
+                   "`kg check --repair`) moves it into generation 1", True, "note")
+        if (data_dir / JOURNAL).is_file():
+            report.add("journal", f"{data_dir / JOURNAL}: an ingest of an older version was interrupted; the next "
+                       "writer (`kg check --repair`, `kg ingest`) rolls it back", True)
+        return
+    cur = current(data_dir) or 0
+    kept = [n for n in generations(data_dir) if n < cur][-keep:] if keep > 0 else []
+    for number in generations(data_dir):
+        if number > cur:
+            who = holder(data_dir)
+            running = bool(who) and _alive(who.get("pid"))
+            what = (f"is being written by {describe(who)}" if running else
+                    "was being written by a writer that stopped before publishing it; the next writer removes it")
+            report.add("interrupted", f"generation {number} {what}; generation {cur} is the committed one, whole",
+                       True, "note")
+        elif number < cur:
+            if number in kept:
+                state = "kept: keep_generations"
+            else:
+                state = "held by a reader" if held(gen_path(data_dir, number) / LEASE) else "no longer used"
+            report.add("old-generation", f"generation {number} ({state}); removed by a writer or reader once "
+                       "neither applies", True, "note")
+
+
+def _alive(pid: object) -> bool:
+    import os
+
+    if not isinstance(pid, int):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from kg.crashpoints import crash_point
 from search.cache import EmbeddingCache, Progress, embed
 from search.fusion import DEFAULT_RRF_K, DEFAULT_WEIGHTS, looks_english, reciprocal_rank_fusion
 from search.translate import Glossary, Translation, load_glossary
@@ -328,6 +329,7 @@ def _write_version(
         with (tmp / "records.jsonl").open("w", encoding="utf-8") as fh:
             for r in records:
                 fh.write(json.dumps(r.to_json(), ensure_ascii=False) + "\n")
+        crash_point("index")  # test-only hook (kg/crashpoints.py): a kill while the version is half written
         (tmp / "bm25").mkdir()
         lexical.save(tmp / "bm25")
         vectors.save(tmp)

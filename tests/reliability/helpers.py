@@ -22,15 +22,26 @@ def kg(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
                           check=False)
 
 
+def live_dir(data_dir: Path) -> Path:
+    """The committed generation's directory (``CURRENT``), or ``data_dir`` itself in the layout before generations."""
+    pointer = data_dir / "CURRENT"
+    return data_dir / pointer.read_text(encoding="utf-8").strip() if pointer.is_file() else data_dir
+
+
 def graph_state(data_dir: Path) -> frozenset[str]:
-    """Every quad of the store as N-Quads text; run timestamps (prov:*AtTime) blanked, as they differ per run."""
+    """Every quad of the committed store as N-Quads text; run timestamps (prov:*AtTime) blanked, as they differ per run."""
     import pyoxigraph as ox
 
-    store = ox.Store.read_only(str(data_dir / "graph"))
+    store = ox.Store.read_only(str(live_dir(data_dir) / "graph"))
     try:
         return frozenset(TIMESTAMP.sub('"T"', str(q)) for q in store)
     finally:
         del store
+
+
+def nquads_state(text: str) -> frozenset[str]:
+    """``kg export --format nquads`` output as a set of lines, run timestamps blanked (as :func:`graph_state`)."""
+    return frozenset(TIMESTAMP.sub('"T"', line.strip()) for line in text.splitlines() if line.strip())
 
 
 def corpus_subset(target: Path, names: list[str], changed: dict[str, str] | None = None) -> Path:
