@@ -20,10 +20,15 @@ eval: install
 bench: install
 	$(BIN)/python bench/bench_suite.py
 
+# The full crash trial (not in CI: about an hour on 2 cores): 20 random SIGKILLs of a cold ingest and 20 of an
+# ingest of one changed document, each read at once by the real CLI; figures in docs/reliability.md.
+stress: install
+	KG_STRESS=1 KG_KILL_REPORT=bench/results/stress.jsonl $(BIN)/pytest tests/reliability/test_kill.py -k stress -s -q
+
 lint:
 	$(BIN)/ruff check kg ingest search kgdatadir api kgcli tests
 
 docs: install
 	$(BIN)/kg settings > docs/settings.md
 
-.PHONY: install run test eval bench lint docs
+.PHONY: install run test eval bench lint docs stress

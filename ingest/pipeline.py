@@ -21,7 +21,7 @@ from ingest.model import DocumentGraph, doc_iri, graph_iri, to_graph
 from ingest.readers import SourceDocument, discover, read_document, read_manifest
 from ingest.repair import repair
 from ingest.segment import segment
-from ingest.texts import save_text
+from ingest.texts import drop_text, save_text
 from ingest.version import pipeline_version
 from kg.crashpoints import crash_point
 from kg.errors import KgError, ReadError, ShapeViolation
@@ -243,6 +243,8 @@ def _store_one(path, source, previous, built: Built, store, config, report) -> s
         store.replace(graph_iri(source.doc_id), triples, drop=[previous.graph] if previous else [])
         if config.store != "memory":
             save_text(config.data_dir, source)
+            if previous and previous.iri != doc_iri(source.doc_id):  # no text left without its document
+                drop_text(config.data_dir, str(previous.iri).rsplit("/", 1)[-1])
         crash_point("document")  # test-only hook (kg/crashpoints.py); nothing happens unless a test asks
     except Exception as exc:  # noqa: BLE001  (a store failure fails this document only)
         _fail(report, path, exc)

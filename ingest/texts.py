@@ -30,6 +30,11 @@ def save_text(data_dir: Path, source: SourceDocument) -> None:
     os.replace(tmp, target)
 
 
+def drop_text(data_dir: Path, doc_id: str) -> None:
+    """Remove the kept text of a document that was replaced (its new version has another id)."""
+    (Path(data_dir) / "texts" / f"{doc_id}.json").unlink(missing_ok=True)
+
+
 def load_text(data_dir: Path, doc_id: str) -> dict | None:
     path = Path(data_dir) / "texts" / f"{doc_id}.json"
     return json.loads(path.read_text("utf-8")) if path.is_file() else None

@@ -192,7 +192,7 @@ def run_check(config: Config, *, repair: bool = False, on_wait: Callable[[str], 
         with writer(config, command="kg check --repair", on_wait=on_wait, on_note=notes.append) as draft:
             report = CheckReport()
             for message in notes:
-                report.add("interrupted", message, True, "note").repaired = True
+                report.add(getattr(message, "code", "interrupted"), str(message), True, "note").repaired = True
             inner = check(draft.store, draft.config, repair=True)
             draft.changed = any(f.repaired for f in inner.findings)
         report.generation = draft.number if draft.published else draft.base

@@ -78,11 +78,11 @@ def finish(lease: Lease | None, config: Config) -> None:
     if lease is None:
         return
     lease.release()
-    if lease.number != (current(lease.data_dir) or 0):
-        try:
+    try:
+        if lease.number != (current(lease.data_dir) or 0):
             collect(lease.data_dir, config.keep_generations)
-        except OSError as exc:  # e.g. a read-only data directory: the next writer tidies
-            log.debug("could not remove old generations: %s", exc)
+    except (OSError, StoreError) as exc:  # e.g. a read-only data directory: the next writer tidies
+        log.debug("could not remove old generations: %s", exc)
 
 
 def generation_config(config: Config, lease: Lease | None) -> Config:

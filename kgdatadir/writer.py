@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Self
 
 from kg.crashpoints import crash_point
 from kg.settings import Config
@@ -52,6 +53,17 @@ from kgdatadir.generations import (
 )
 
 log = logging.getLogger(__name__)
+
+
+class Note(str):
+    """A message about what the writer found and tidied first; ``code`` says what kind ("interrupted", "old-layout")."""
+
+    code: str
+
+    def __new__(cls, code: str, message: str) -> Self:
+        note = super().__new__(cls, message)
+        note.code = code
+        return note
 
 
 @dataclass
@@ -117,11 +129,11 @@ def writer(config: Config, *, command: str = "kg ingest", on_wait: Callable[[str
     with DataDirLock(data_dir, on_wait=on_wait, command=command):
         found, trash = remove_debris(data_dir)
         if found:
-            note(f"{data_dir}: removed what an interrupted writer left ({', '.join(found)}); "
-                 f"generation {current(data_dir)} was and is the committed one")
+            note(Note("interrupted", f"{data_dir}: removed what an interrupted writer left ({', '.join(found)}); "
+                      f"generation {current(data_dir)} was and is the committed one"))
         migrated = migrate(data_dir, config.store)
         if migrated:
-            note(f"{data_dir}: {migrated}")
+            note(Note("old-layout", f"{data_dir}: {migrated}"))
         base = current(data_dir)
         number = (base or 0) + 1
         path = gen_path(data_dir, number)

@@ -24,6 +24,7 @@ def test_health_reports_a_reachable_read_only_store(client):
     assert body["status"] == "ok" and body["store"] == "oxigraph" and body["read_only"] is True
     assert body["documents"] == 5 and body["triples"] > 5000
     assert body["version"] == "0.1.0"
+    assert body["generation"] == 0  # api_data is laid out as before generations: read in place
     assert body["sparql"] == {"timeout_seconds": TIMEOUT, "max_rows": MAX_ROWS, "workers": 2, "updates": False}
 
 
@@ -31,7 +32,9 @@ def test_stats_are_kg_stats(client, corpus_store):
     from kg.queries import graph_stats
 
     store, _, _ = corpus_store
-    assert client.get("/stats").json() == graph_stats(store)
+    response = client.get("/stats")
+    assert response.json() == {"generation": 0, **graph_stats(store)}
+    assert response.headers["x-kg-generation"] == "0"
 
 
 def test_openapi_documents_every_endpoint(client):
@@ -101,10 +104,10 @@ def test_lifespan_opens_and_closes_the_store(tmp_path, api_data):
 
 def test_missing_store_is_a_clear_error(tmp_path):
     from kg.errors import StoreError
-    from kg.sparql_service import check_store
+    from kgdatadir.live import check_servable
 
     with pytest.raises(StoreError, match="run `kg ingest"):
-        check_store(make_config(tmp_path / "empty"))
+        check_servable(make_config(tmp_path / "empty"))
 
 
 def _free_port() -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.reliability.helpers import ROOT, kg_command
+from tests.reliability.helpers import ROOT, corpus_names, corpus_subset, kg, kg_command
 
 SPARQL_TIMEOUT = 2.0
 
@@ -62,3 +62,25 @@ def server(served_data):
         proc.wait(30)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture(scope="session")
+def indexed_pair(tmp_path_factory) -> Path:
+    """Documents 0 and 2 ingested by the real ``kg ingest`` with their search index (generation 1; copy before use)."""
+    root = tmp_path_factory.mktemp("pair")
+    names = corpus_names()
+    data = root / "data"
+    done = kg("ingest", str(corpus_subset(root / "corpus", [names[0], names[2]])), "--data-dir", str(data), "-q")
+    assert done.returncode == 0, done.stderr
+    return data
+
+
+def wait_for(path: Path, proc: subprocess.Popen, timeout: float = 600) -> None:
+    """Wait until ``path`` exists (a paused writer's signal), failing if ``proc`` ends first."""
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        if proc.poll() is not None:
+            raise AssertionError(f"the process ended ({proc.returncode}) before reaching the pause: "
+                                 f"{proc.stderr.read() if proc.stderr else ''}")
+        assert time.monotonic() < deadline, f"{path} never appeared"
+        time.sleep(0.05)

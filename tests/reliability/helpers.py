@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus"
-TIMESTAMP = re.compile(r'"\d{4}-\d\d-\d\dT[\d:.]+Z?"\^\^<http://www.w3.org/2001/XMLSchema#dateTime>')
+TIMESTAMP = re.compile(r'"\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:\d\d)?"\^\^<http://www.w3.org/2001/XMLSchema#dateTime>')
 
 
 def kg_command(*args: str) -> list[str]:
