@@ -4,10 +4,11 @@ No web framework here: ``api/sparql.py`` turns an HTTP request into a :class:`Sp
 it to a :class:`QueryRunner` and maps :class:`~kg.errors.KgError` to problem responses.
 
 *Time limit.* pyoxigraph cannot cancel a running query, and a thread cannot be killed. So on a
-read-only Oxigraph store (the default server) every query runs in a small pool of worker processes,
-each with its own read-only handle on the store; a query still running at the limit has its worker
-killed and replaced (:class:`ProcessRunner`). When the server may write (an update token is set, or
-the memory store) the store cannot be shared with other processes, and queries run in threads
+read-only Oxigraph store (what a server opens: one committed generation of the data directory, even
+when updates are allowed, since they are written as new generations) every query runs in a small pool of
+worker processes, each with its own read-only handle on the store; a query still running at the limit
+has its worker killed and replaced (:class:`ProcessRunner`). When the store is opened for writing (the
+memory store, a remote store) it cannot be shared with other processes, and queries run in threads
 (:class:`ThreadRunner`): results stop streaming at the limit, but a blocking aggregate or sort over
 a huge join keeps its thread busy until it ends; the pool is bounded and reports :class:`Busy`.
 

@@ -32,7 +32,7 @@ BEFORE_RELEASE = 100
 PACE = 1 / 25  # seconds between requests
 SEEN_WITHIN = 10.0
 COUNT = "SELECT (COUNT(DISTINCT ?d) AS ?docs) (COUNT(*) AS ?quads) WHERE { GRAPH ?g { ?s ?p ?o } OPTIONAL { ?s a kg:Document . BIND(?s AS ?d) } }"
-SEARCH = "Region Nordjylland psykiatri"
+SEARCH = "regionale psykiatriplan kerneopgaven psykisk lidelse"
 
 
 def _expected(data: Path) -> dict[str, object]:
@@ -44,7 +44,7 @@ def _expected(data: Path) -> dict[str, object]:
         assert done.returncode == 0, done.stderr
     row = json.loads(count.stdout)["results"]["bindings"][0]
     return {"stats": json.loads(stats.stdout), "sparql": (int(row["docs"]["value"]), int(row["quads"]["value"])),
-            "search": [(r["iri"], r["rank"]) for r in json.loads(found.stdout)]}
+            "search": [(r["iri"], r["rank"], r["doc_key"]) for r in json.loads(found.stdout)]}
 
 
 def _ask(client: httpx.Client, kind: str) -> tuple[str, int, int | None, object, float, float]:
@@ -59,7 +59,7 @@ def _ask(client: httpx.Client, kind: str) -> tuple[str, int, int | None, object,
         body = (int(row["docs"]["value"]), int(row["quads"]["value"])) if row else r.text
     else:
         r = client.get("/search", params={"q": SEARCH, "mode": "bm25", "k": 5})
-        body = [(h["iri"], h["rank"]) for h in r.json()["results"]] if r.status_code == 200 else r.text
+        body = [(h["iri"], h["rank"], h["doc_key"]) for h in r.json()["results"]] if r.status_code == 200 else r.text
     generation = r.headers.get("x-kg-generation")
     return kind, r.status_code, int(generation) if generation else None, body, sent, time.monotonic()
 
@@ -109,7 +109,9 @@ def test_a_running_server_switches_to_a_new_generation_between_requests(indexed_
         server.terminate()
         server.wait(30)
     new = _expected(data)
-    assert new["stats"]["documents"] != old["stats"]["documents"] and new["search"] != old["search"]
+    # the new document is in generation 2's answers and in no answer of generation 1
+    assert (old["sparql"][0], new["sparql"][0]) == (2, 3)
+    assert names[4] in {hit[2] for hit in new["search"]} and names[4] not in {hit[2] for hit in old["search"]}
     expected = {1: old, 2: new}
     bad = [a for a in answers if a[1] != 200 or a[2] not in expected or a[3] != _want(expected[a[2]], a[0], a[2])]
     assert not bad, bad[:5]
