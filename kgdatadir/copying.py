@@ -35,6 +35,20 @@ def checkpoint_graph(source: Path, target: Path) -> None:
         gc.collect()  # RocksDB closes when the last reference is gone
 
 
+def settle_graph(path: Path) -> None:
+    """Open the closed store at ``path`` once more and close it: RocksDB then deletes write-ahead logs whose
+    data is already in SST files (pyoxigraph leaves them behind on close; measured: 9.3 MB of 20 MB new
+    files after one changed document of the corpus), so a published generation carries none."""
+    import pyoxigraph as ox
+
+    store = ox.Store(str(path))
+    try:
+        store.flush()
+    finally:
+        del store
+        gc.collect()
+
+
 def _debris(name: str) -> bool:
     """Leftovers of interrupted writes inside an index or texts folder (``.build-*``, ``*.tmp``)."""
     return name.startswith(".") or name.endswith(".tmp")

@@ -39,7 +39,7 @@ from typing import Self
 from kg.crashpoints import crash_point
 from kg.settings import Config
 from kg.store import GraphStore
-from kgdatadir.copying import CACHE_FILE, merge_cache, start_generation
+from kgdatadir.copying import CACHE_FILE, merge_cache, settle_graph, start_generation
 from kgdatadir.generations import (
     POINTER,
     TRASH,
@@ -129,15 +129,22 @@ def writer(config: Config, *, command: str = "kg ingest", on_wait: Callable[[str
     with DataDirLock(data_dir, on_wait=on_wait, command=command):
         found, trash = remove_debris(data_dir)
         if found:
+            committed = current(data_dir)
+            still = (f"generation {committed} was and is the committed one" if committed is not None else
+                     "no generation had been committed yet")
             note(Note("interrupted", f"{data_dir}: removed what an interrupted writer left ({', '.join(found)}); "
-                      f"generation {current(data_dir)} was and is the committed one"))
+                      f"{still}"))
         migrated = migrate(data_dir, config.store)
         if migrated:
             note(Note("old-layout", f"{data_dir}: {migrated}"))
         base = current(data_dir)
         number = (base or 0) + 1
         path = gen_path(data_dir, number)
-        start_generation(None if base is None else gen_path(data_dir, base), path, config.store)
+        try:
+            start_generation(None if base is None else gen_path(data_dir, base), path, config.store)
+        except BaseException:
+            shutil.rmtree(path, ignore_errors=True)
+            raise
         for old in trash:
             merge_cache(old / CACHE_FILE, path / CACHE_FILE)
             shutil.rmtree(old, ignore_errors=True)
@@ -156,6 +163,8 @@ def writer(config: Config, *, command: str = "kg ingest", on_wait: Callable[[str
         if not draft.changed:
             shutil.rmtree(path, ignore_errors=True)
             return
+        if config.store == "oxigraph":
+            settle_graph(path / "graph")
         fsync_tree(path)
         fsync_dir(data_dir)
         crash_point("before-publish")
