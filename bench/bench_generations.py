@@ -135,11 +135,11 @@ def run_factor(factor: int, work: Path, repeats: int) -> dict:
 
 def markdown(result: dict) -> str:
     lines = ["# Publishing a generation: seconds and extra disk", "",
-             "`bench/bench_generations.py` — the real writer (`kgdatadir/writer.py`) on the corpus at 1× and 10× "
+             ("`bench/bench_generations.py` — the real writer (`kgdatadir/writer.py`) on the corpus at 1× and 10× "
              "(index with stand-in vectors of the real size). *start*: lock, checkpoint of the graph "
              "(`pyoxigraph.Store.backup`, hard links), hard links of index and texts, copy of the embedding cache; "
              "*publish*: store closed, generation fsynced, CURRENT renamed and fsynced; *collect*: the old "
-             "generation removed. *extra*: blocks of the new generation that share no inode with the previous one.",
+             "generation removed. *extra*: blocks of the new generation that share no inode with the previous one."),
              "", f"Machine: {result['machine']}", "",
              "| corpus | documents | triples | case | start s | work s | publish s | collect s | generation MB | extra MB (share) |",
              "|---|---|---|---|---|---|---|---|---|---|"]

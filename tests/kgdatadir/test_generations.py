@@ -147,8 +147,8 @@ def test_a_crashed_draft_is_removed_by_the_next_writer_and_its_embeddings_kept(t
     with writer(config(tmp_path), on_note=notes.append) as new:
         new.store.replace(G, [(URIRef("https://example.org/x"), LABEL, Literal("two"))])
     assert new.number == 2 and label(tmp_path) == "two"
-    assert notes == [f"{tmp_path}: removed what an interrupted writer left (gen-000002); generation 1 was and is "
-                     "the committed one"]
+    assert notes == [(f"{tmp_path}: removed what an interrupted writer left (gen-000002); generation 1 was and is "
+                     "the committed one")]
     with sqlite3.connect(gen_path(tmp_path, 2) / "cache" / "embeddings.sqlite") as db:
         assert db.execute("SELECT content_hash FROM embeddings").fetchall() == [("h",)]
 
