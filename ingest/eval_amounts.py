@@ -10,13 +10,10 @@
   document at or after its "Bilag 1" heading, when the text and offsets are given), the share that
   matches a gold fact of that document one to one on (amount, year).
 
-``python -m ingest.eval_amounts`` runs :func:`ingest.nlp.extract_quantities` over corpus/*.txt
-(repaired by ``ingest.repair.repair`` when it exists) and prints the report.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 from collections import Counter, defaultdict
@@ -25,7 +22,6 @@ from typing import Any
 
 ATTRIBUTES = ("per_year", "open_ended", "kind")
 BILAG1_HEADING = re.compile(r"^[ \t]*Bilag 1[ \t]*$", re.MULTILINE)
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def load_gold(path: Path) -> list[dict[str, Any]]:
@@ -145,58 +141,3 @@ def format_report(metrics: dict[str, Any]) -> str:
         lines += [f"- {d['id']} {d['attribute']}: gold {d['gold']!r}, found {d['found']!r}"
                   for d in metrics["disagreements"]]
     return "\n".join(lines)
-
-
-def standin_repair(raw: str) -> str:
-    """A minimal stand-in for ``ingest.repair``: rejoin hyphenated words and wrapped lines."""
-    text = re.sub(r"(?<=[a-zæøå])-[ \t]*\n[ \t]*(?=[a-zæøå])", "", raw)
-    return re.sub(r"[ \t]*\n[ \t]*(?=[a-zæøå(])", " ", text)
-
-
-def repaired_text(raw: str, mode: str = "repair") -> str:
-    if mode == "raw":
-        return raw
-    if mode == "repair":
-        try:
-            from ingest.repair import repair
-        except ImportError:
-            return standin_repair(raw)
-        return repair(raw).text
-    return standin_repair(raw)
-
-
-def corpus_facts(corpus: Path, mode: str = "repair") -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """Money facts of every corpus/*.txt file as dictionaries for :func:`score_amounts`."""
-    from ingest.nlp import extract_quantities
-
-    facts, texts = [], {}
-    for path in sorted(corpus.glob("*.txt")):
-        text = repaired_text(path.read_text(encoding="utf-8"), mode)
-        texts[path.name] = text
-        for q in extract_quantities(text):
-            if q.measure != "money":
-                continue
-            facts.append({
-                "doc": path.name, "amount_dkk": int(q.value), "year": q.year, "year_end": q.year_end,
-                "per_year": q.per_year, "open_ended": q.open_ended, "kind": q.kind,
-                "from_table": q.from_table, "row_label": q.row_label, "start": q.start,
-            })
-    return facts, texts
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ingest.eval_amounts", description=__doc__.split("\n")[0])
-    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus", help="folder of *.txt documents")
-    parser.add_argument("--gold", type=Path, default=ROOT / "eval" / "gold" / "amounts.jsonl")
-    parser.add_argument("--text", choices=("repair", "standin", "raw"), default="repair",
-                        help="extract from ingest.repair output (default), the stand-in, or raw text")
-    parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
-    args = parser.parse_args(argv)
-    facts, texts = corpus_facts(args.corpus, args.text)
-    metrics = score_amounts(facts, args.gold, texts)
-    print(json.dumps(metrics, indent=2, ensure_ascii=False) if args.json else format_report(metrics))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

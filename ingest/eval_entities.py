@@ -11,13 +11,10 @@
 A found entity is a dict: ``doc``, ``type`` (organisation | person | place | date), ``id`` (the
 resource IRI), ``label`` and ``aliases`` (its skos:altLabel values and the raw text it was found as).
 
-``python -m ingest.eval_entities`` runs the extractors over corpus/*.txt (through ``ingest.repair``),
-prints the report and the 30 actors mentioned most often.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 from collections import Counter, defaultdict
@@ -26,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 TYPES = ("organisation", "person", "place", "date")
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def norm(name: str) -> str:
@@ -151,21 +147,3 @@ def top_actors(actors_by_doc: dict[str, list], n: int = 30) -> list[tuple[str, s
         for m in mentions:
             counts[(m.actor.name, m.actor.type)] += 1
     return [(name, kind, c) for (name, kind), c in counts.most_common(n)]
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ingest.eval_entities", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus", help="folder of *.txt documents")
-    parser.add_argument("--gold", type=Path, default=ROOT / "eval/gold/entities.jsonl", help="gold entities")
-    parser.add_argument("--top", type=int, default=30, help="how many of the most mentioned actors to list")
-    args = parser.parse_args(argv)
-    found, actors_by_doc = corpus_entities(args.corpus)
-    print(format_report(score_entities(found, args.gold)))
-    print(f"\nThe {args.top} actors mentioned most often:")
-    for name, kind, count in top_actors(actors_by_doc, args.top):
-        print(f"  {count:4d}  {name}  [{kind}]")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -70,13 +70,6 @@ def default_extractors() -> list[Extractor]:
     return [fact_triples, entity_fact_triples]
 
 
-def build_document(source: SourceDocument, config: Config) -> DocumentGraph:
-    repaired = repair(source.raw)
-    sections = segment(repaired.text, config.passage_min_words, config.passage_max_words)
-    return DocumentGraph(source, repaired, sections,
-                         pipeline=pipeline_version(config.passage_min_words, config.passage_max_words))
-
-
 def ingest_paths(
     paths: Iterable[Path],
     store: GraphStore,

@@ -3,12 +3,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import spacy
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS
 
 from ingest.actors import Actor, actor_iri, extract_actors
-from ingest.entities import add_entity_components, entity_triples, extract_entities
+from ingest.entities import entity_triples, extract_entities
 from ingest.gazetteer import load_gazetteer, name_key, slugify
 from kg.namespace import KG, SCHEMA
 
@@ -168,18 +167,6 @@ def test_person_triples():
     assert (m.iri, RDF.type, FOAF.Person) in triples
     assert (m.iri, SCHEMA.roleName, Literal("formand for Rådet for Socialt Udsatte")) in triples
     assert (m.iri, ORG.memberOf, actor_iri("raadet-for-socialt-udsatte")) in triples
-
-
-def test_spacy_components_on_blank_danish():
-    nlp = add_entity_components(spacy.blank("da"))
-    assert nlp.pipe_names == ["kg_actors", "kg_places", "kg_dates"]
-    assert add_entity_components(nlp).pipe_names == ["kg_actors", "kg_places", "kg_dates"]
-    doc = nlp("Region Hovedstadens Psykiatri har afdelinger i Glostrup siden 1. februar 2024.")
-    assert [(s.text, s.label_, s.kb_id_) for s in doc.spans["actors"]] == [
-        ("Region Hovedstadens Psykiatri", "ORGANISATION", "region-hovedstadens-psykiatri")]
-    assert [(s.text, s.kb_id_) for s in doc.spans["places"]] == [("Glostrup", "glostrup")]
-    assert [(s.text, s.kb_id_) for s in doc.spans["dates"]] == [("1. februar 2024", "2024-02-01")]
-    assert [m.slug for m in doc._.actors] == ["region-hovedstadens-psykiatri"]
 
 
 def test_extract_entities_without_spacy():

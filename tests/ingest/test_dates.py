@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-import spacy
 from rdflib import Literal, URIRef
 from rdflib import namespace as ns
 from rdflib.namespace import RDF, RDFS
@@ -105,14 +104,3 @@ def test_interval_triples():
             (begin, ns.TIME.inXSDDate, Literal("2025-01-01", datatype=ns.XSD.date)),
             (end, RDFS.label, Literal("30. juni 2025"))} <= triples
     assert len(triples) == 10
-
-
-def test_component():
-    import ingest.entities  # noqa: F401  (registers kg_dates)
-
-    nlp = spacy.blank("da")
-    nlp.add_pipe("kg_dates")
-    doc = nlp("Planen blev vedtaget den 19. november 2019 og gælder 2020-2022.")
-    assert [(s.text, s.kb_id_) for s in doc.spans["dates"]] == [
-        ("19. november 2019", "2019-11-19"), ("2020-2022", "2020-01-01--2022-12-31")]
-    assert [d.kind for d in doc._.dates] == ["day", "range"]

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from ingest.eval_amounts import format_report, score_amounts, standin_repair
+from ingest.eval_amounts import format_report, score_amounts
 
 GOLD = [
     {"id": "A1", "doc": "001_x.txt", "amount_dkk": 7000000, "raw": "7,0", "year": 2024, "year_end": None,
@@ -68,7 +68,3 @@ def test_format_report(gold_path):
     assert "| **all** | 4 | 1 | **0.250** |" in report
     assert "| kind agreement (best matching fact) | 1.000 |" in report
     assert "- A1 001 '7,0' 2024" in report
-
-
-def test_standin_repair():
-    assert standin_repair("anbefa-\nlinger om 24,8 \nmio.kr.\nNy linje") == "anbefalinger om 24,8 mio.kr.\nNy linje"

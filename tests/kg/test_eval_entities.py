@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.eval_entities import corpus_entities, format_report, gold_names, main, norm, score_entities, top_actors
+from ingest.eval_entities import corpus_entities, format_report, gold_names, norm, score_entities, top_actors
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLD = [
@@ -79,10 +79,3 @@ def test_corpus_meets_targets():
     # the collective "regionerne" (the five regions as one actor) is among the most mentioned
     assert names[0] == "Sundhedsstyrelsen"
     assert set(names[1:4]) == {"regionerne", "Psykiatriens Hus i Aalborg", "Danske Regioner"}
-
-
-def test_main_prints_report(capsys):
-    assert main(["--top", "3"]) == 0
-    out = capsys.readouterr().out
-    assert out.startswith("Entity recall")
-    assert "The 3 actors mentioned most often:" in out
