@@ -42,10 +42,23 @@ def entities_of(doc: DocumentGraph):
     return cached
 
 
+def mention_iri(doc_id: str, n: int):
+    return KGR[f"doc/{doc_id}/mention/{n}"]
+
+
 def entity_fact_triples(doc: DocumentGraph) -> Iterator[tuple]:
-    """Actors, places and dates with the passages that mention them."""
+    """Actors, places and dates with the passages that mention them, and one ``kg:Mention`` per place
+    in the text where one is named (its span, so views highlight from the graph, not by re-extracting)."""
     actors, places, dates = entities_of(doc)
-    yield from entity_triples([*actors, *places, *dates], doc.passage_for)
+    mentions = [*actors, *places, *dates]
+    yield from entity_triples(mentions, doc.passage_for)
+    for n, m in enumerate(sorted(mentions, key=lambda m: (m.start, m.end, str(m.iri)))):
+        node = mention_iri(doc.doc_id, n)
+        yield node, RDF.type, KG.Mention
+        yield node, KG.mentionOf, m.iri
+        yield node, KG.inDocument, doc.iri
+        yield node, KG.charStart, Literal(m.start, datatype=XSD.integer)
+        yield node, KG.charEnd, Literal(m.end, datatype=XSD.integer)
 
 
 def fact_triples(doc: DocumentGraph) -> Iterator[tuple]:

@@ -39,13 +39,13 @@ def _measure(curie: str) -> str:
 def document_marks(store: GraphStore, data_dir: Path, doc_id: str) -> dict[str, Any]:
     """Where the document's facts stand in its repaired text (the text of ``GET /documents/{id}/text``).
 
-    Amounts, staff figures, percentages and initiatives come from the graph with their spans. Actors,
-    places and dates are stored per passage only, so they are found again in the same text by the same
-    extractors ingest ran, and kept when the graph holds them. Also the offsets where pages start.
+    Everything comes from the graph with its span: amounts, staff figures, percentages and initiatives
+    (``kg:charStart``/``kg:charEnd`` on the fact), and actors, places and dates (one ``kg:Mention`` per
+    place in the text where one is named, stored at ingest). Also the offsets where pages start.
+    Raises :class:`kg.errors.NotFound` when the document or its kept text is missing.
     """
-    from ingest.entities import extract_entities
-    from ingest.texts import load_text
     from ingest.repair import repair
+    from ingest.texts import load_text
 
     doc = _document(store, doc_id)
     stored = load_text(data_dir, doc_id)
@@ -68,16 +68,21 @@ def document_marks(store: GraphStore, data_dir: Path, doc_id: str) -> dict[str, 
             if old is None or old["type"] == "quantity":
                 marks[str(r.f)] = {"type": kind, "iri": str(r.f), "label": _s(r.label), "start": int(r.start),
                                    "end": int(r.end), "value": float(r.value) if r.value is not None else None}
-    known = {str(r.e) for r in _rows(store, f"""
-        SELECT DISTINCT ?e WHERE {{ ?p kg:inDocument {node} ; kg:mentions ?e }}""")}
-    actors, places, dates = extract_entities(repaired.text)
     out = list(marks.values())
-    for kind, mentions in (("actor", actors), ("place", places), ("date", dates)):
-        for m in mentions:
-            iri = str(m.iri)
-            if iri in known:
-                out.append({"type": kind, "iri": iri, "label": getattr(m, "name", None) or getattr(m, "label", None)
-                            or repaired.text[m.start:m.end], "start": m.start, "end": m.end, "value": None})
+    for r in _rows(store, f"""
+            SELECT ?e ?start ?end (SAMPLE(?name) AS ?label)
+                   (MAX(IF(EXISTS {{ ?e a prov:Agent }}, 3, IF(EXISTS {{ ?e a schema:Place }}, 2,
+                        IF(EXISTS {{ ?e a time:TemporalEntity }} || EXISTS {{ ?e a time:Instant }}
+                           || EXISTS {{ ?e a time:Interval }}, 1, 0)))) AS ?kind) WHERE {{
+              ?m a kg:Mention ; kg:inDocument {node} ; kg:mentionOf ?e ; kg:charStart ?start ; kg:charEnd ?end .
+              OPTIONAL {{ ?e rdfs:label ?name }}
+            }} GROUP BY ?e ?start ?end ORDER BY ?start"""):
+        kind = {3: "actor", 2: "place", 1: "date"}.get(int(r.kind))
+        if kind is None:
+            continue
+        start, end = int(r.start), int(r.end)
+        out.append({"type": kind, "iri": str(r.e), "label": _s(r.label) or repaired.text[start:end], "start": start,
+                    "end": end, "value": None})
     out.sort(key=lambda m: (m["start"], -m["end"]))
     return {"id": doc_id, "iri": doc["iri"], "length": len(repaired.text),
             "pages": [{"offset": o, "page": p} for o, p in repaired.page_starts], "marks": out}

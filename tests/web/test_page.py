@@ -147,6 +147,19 @@ def test_a_document_shows_pages_and_highlighted_facts(visit, live_server):
     v.shot("document-highlights", full_page=False)
 
 
+def test_question_words_are_marked_as_whole_words_and_never_function_words(visit):
+    """"til" (a function word) is never marked, and "del" does not mark the "del" inside "andel"."""
+    v = visit()
+    v.go()
+    marked = v.page.evaluate("""async () => {
+        const dom = await import("/static/js/dom.js");
+        const parts = dom.highlight("Et tilbud til en andel af midlerne; en del af Tilbuddet og DEL 2.",
+                                    "Hvor stor en del går til tilbud?");
+        return parts.map((p) => (typeof p === "string" ? p : `[${p.textContent}]`)).join("");
+    }""")
+    assert marked == "Et [tilbud] til en andel af midlerne; en [del] af Tilbuddet og [DEL] 2."
+
+
 def test_english_and_a_phone_screen(visit):
     v = visit(width=390, height=844)
     v.go("#/money?year=2025")

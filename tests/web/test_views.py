@@ -49,6 +49,29 @@ def test_document_marks_point_at_the_facts_in_the_text(web_client):
     assert web_client.get("/entities", params={"iri": entity["iri"]}).status_code == 200
 
 
+def test_entity_marks_come_from_the_stored_mentions_not_a_new_extraction(web_client, monkeypatch):
+    """Actors, places and dates are highlighted from the kg:Mention spans stored at ingest: a page view runs
+    no extractor, and the spans are exactly the ones the extractors found in the kept text."""
+    import ingest.entities
+    from ingest.entities import extract_entities
+
+    docs = web_client.get("/documents").json()["items"]
+    doc = max(docs, key=lambda d: d["facts"])
+    text = web_client.get(f"/documents/{doc['id']}/text").json()["text"]
+    actors, places, dates = extract_entities(text)
+    expected = {(kind, m.start, m.end, str(m.iri))
+                for kind, found in (("actor", actors), ("place", places), ("date", dates)) for m in found}
+
+    def no_extraction(*args, **kwargs):
+        raise AssertionError("document_marks re-ran entity extraction")
+
+    monkeypatch.setattr(ingest.entities, "extract_entities", no_extraction)
+    marks = web_client.get(f"/web/documents/{doc['id']}/marks").json()["marks"]
+    got = {(m["type"], m["start"], m["end"], m["iri"]) for m in marks if m["type"] in {"actor", "place", "date"}}
+    assert {k for k, *_ in got} == {"actor", "place", "date"}
+    assert got == expected
+
+
 def test_unknown_document_and_initiative_are_problems(web_client):
     r = web_client.get("/web/documents/nope/marks")
     assert r.status_code == 404 and r.headers["content-type"] == "application/problem+json"
