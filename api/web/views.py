@@ -30,8 +30,12 @@ def _s(term: Any) -> str | None:
     return None if term is None else str(term)
 
 
-def _measure(curie: str) -> str:
-    return {"kg:MoneyAmount": "money", "kg:StaffFigure": "staff", "kg:Percentage": "percent"}.get(curie, "quantity")
+MEASURES = {KG.MoneyAmount: "money", KG.StaffFigure: "staff", KG.PercentFigure: "percent"}
+
+
+def _measure(cls: str) -> str:
+    """The page's mark type of a quantity class IRI: money, staff, percent, or quantity for any other."""
+    return MEASURES.get(URIRef(cls), "quantity")
 
 
 # --- document -------------------------------------------------------------------------------
@@ -63,7 +67,7 @@ def document_marks(store: GraphStore, data_dir: Path, doc_id: str) -> dict[str, 
             }} ORDER BY ?start"""):
         t = str(r.t)
         if t == str(KG.Initiative) or t in quantity_classes:
-            kind = "initiative" if t == str(KG.Initiative) else _measure(browse.curie(t))
+            kind = "initiative" if t == str(KG.Initiative) else _measure(t)
             old = marks.get(str(r.f))
             if old is None or old["type"] == "quantity":
                 marks[str(r.f)] = {"type": kind, "iri": str(r.f), "label": _s(r.label), "start": int(r.start),
