@@ -1,12 +1,14 @@
 """Pieces of SPARQL text built from Python values: vocabulary terms and string literals.
 
-Queries in the code are f-strings; what varies goes in through these two helpers, never by hand:
+Queries in the code are f-strings; what varies goes in through these helpers, never by hand:
 
 * :func:`term` writes a vocabulary term as the CURIE the query text uses, ``term(KG.MoneyAmount)`` →
   ``kg:MoneyAmount``. ``KG`` is the closed namespace built from ``kg/vocab.ttl``, so a misspelt name
   (``KG.Percentage``) raises ``AttributeError`` where the query is built, at import for the module-level
   queries, instead of silently matching nothing. The ``kg:`` prefix is declared by
   :func:`kg.namespace.sparql_prologue`, which :meth:`kg.store.GraphStore.query` prepends.
+* :data:`V` is the same for a name written in the query: ``f"?f a {V.MoneyAmount}"`` is
+  ``f"?f a {term(KG.MoneyAmount)}"``, short enough that the query still reads as SPARQL.
 * :func:`sparql_literal` writes any Python text as a SPARQL string literal that holds exactly that
   text, so user input (a search filter, an initiative name) can never end the literal and add query text.
 """
@@ -37,6 +39,20 @@ def term(iri: URIRef) -> str:
     if not isinstance(iri, URIRef) or iri not in KG:
         raise ValueError(f"{iri!r} is not a term of the vocabulary {VOCAB_IRI} (kg/vocab.ttl)")
     return "kg:" + iri[len(VOCAB_IRI):]
+
+
+class _Curies:
+    """``V.Name`` → ``term(KG.Name)``, e.g. ``V.forInitiative`` → ``"kg:forInitiative"``; unknown names raise AttributeError."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("__"):  # copy, pickle and inspect probe dunders; they are not vocabulary terms
+            raise AttributeError(name)
+        return term(getattr(KG, name))
+
+
+V = _Curies()
 
 
 def sparql_literal(text: str) -> str:

@@ -91,3 +91,12 @@ def test_injection_stays_inside_the_literal_of_a_filter(attack):
                 FILTER(CONTAINS(LCASE(?l), LCASE({sparql_literal(attack)}))) }}"""
     assert list(store.query(query)) == []  # an escaped attack is a search text that matches nothing
     assert oxigraph_value(sparql_literal(attack)) == attack
+
+
+def test_v_names_a_term_in_query_text():
+    from kg.sparql_build import V
+
+    assert f"?f a {V.MoneyAmount} ; {V.forInitiative} ?i" == "?f a kg:MoneyAmount ; kg:forInitiative ?i"
+    assert V.PercentFigure == term(KG.PercentFigure)
+    with pytest.raises(AttributeError, match="Percentage"):
+        _ = V.Percentage
