@@ -26,26 +26,27 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from ingest.initiatives import same_initiative
 from kg.namespace import KG, KGR
+from kg.sparql_build import V
 from kg.store import GraphStore
 
 LINKS_GRAPH = KGR["graph/links"]
 CONFLICT_TOLERANCE = 0.02
 
-INITIATIVES = """
-SELECT ?i ?label ?key ?doc ?source WHERE {
-  ?i a kg:Initiative ; rdfs:label ?label ; kg:matchKey ?key ; kg:inDocument ?doc .
-  OPTIONAL { ?i kg:initiativeSource ?source }
-  FILTER NOT EXISTS { ?i a kg:CanonicalInitiative }
-  FILTER NOT EXISTS { ?i a kg:InitiativeGroup }
-} ORDER BY ?doc ?i"""
+INITIATIVES = f"""
+SELECT ?i ?label ?key ?doc ?source WHERE {{
+  ?i a {V.Initiative} ; rdfs:label ?label ; {V.matchKey} ?key ; {V.inDocument} ?doc .
+  OPTIONAL {{ ?i {V.initiativeSource} ?source }}
+  FILTER NOT EXISTS {{ ?i a {V.CanonicalInitiative} }}
+  FILTER NOT EXISTS {{ ?i a {V.InitiativeGroup} }}
+}} ORDER BY ?doc ?i"""
 
-MONEY = """
-SELECT ?f ?i ?value ?year ?table ?doc ?pl WHERE {
-  ?f a kg:MoneyAmount ; kg:forInitiative ?i ; kg:value ?value ; kg:year ?year ; kg:amountKind kg:Allocated ;
-     kg:inDocument ?doc .
-  OPTIONAL { ?f kg:fromTable ?table }
-  OPTIONAL { ?f kg:priceLevel ?pl }
-}"""
+MONEY = f"""
+SELECT ?f ?i ?value ?year ?table ?doc ?pl WHERE {{
+  ?f a {V.MoneyAmount} ; {V.forInitiative} ?i ; {V.value} ?value ; {V.year} ?year ; {V.amountKind} {V.Allocated} ;
+     {V.inDocument} ?doc .
+  OPTIONAL {{ ?f {V.fromTable} ?table }}
+  OPTIONAL {{ ?f {V.priceLevel} ?pl }}
+}}"""
 
 
 def slug(text: str) -> str:
