@@ -16,6 +16,7 @@ from rdflib import URIRef
 from kg import browse
 from kg.errors import NotFound, QueryError
 from kg.namespace import KG
+from kg.sparql_build import V
 from kg.store import GraphStore
 
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
@@ -62,8 +63,8 @@ def document_marks(store: GraphStore, data_dir: Path, doc_id: str) -> dict[str, 
     marks: dict[str, dict[str, Any]] = {}
     for r in _rows(store, f"""
             SELECT ?f ?t ?label ?start ?end ?value WHERE {{
-              ?f kg:inDocument {node} ; a ?t ; kg:charStart ?start ; kg:charEnd ?end .
-              OPTIONAL {{ ?f rdfs:label ?label }} OPTIONAL {{ ?f kg:value ?value }}
+              ?f {V.inDocument} {node} ; a ?t ; {V.charStart} ?start ; {V.charEnd} ?end .
+              OPTIONAL {{ ?f rdfs:label ?label }} OPTIONAL {{ ?f {V.value} ?value }}
             }} ORDER BY ?start"""):
         t = str(r.t)
         if t == str(KG.Initiative) or t in quantity_classes:
@@ -73,7 +74,7 @@ def document_marks(store: GraphStore, data_dir: Path, doc_id: str) -> dict[str, 
                 marks[str(r.f)] = {"type": kind, "iri": str(r.f), "label": _s(r.label), "start": int(r.start),
                                    "end": int(r.end), "value": float(r.value) if r.value is not None else None}
     known = {str(r.e) for r in _rows(store, f"""
-        SELECT DISTINCT ?e WHERE {{ ?p kg:inDocument {node} ; kg:mentions ?e }}""")}
+        SELECT DISTINCT ?e WHERE {{ ?p {V.inDocument} {node} ; {V.mentions} ?e }}""")}
     actors, places, dates = extract_entities(repaired.text)
     out = list(marks.values())
     for kind, mentions in (("actor", actors), ("place", places), ("date", dates)):
@@ -103,7 +104,7 @@ def initiative(store: GraphStore, iri: str) -> dict[str, Any]:
     node = URIRef(browse.resolve_iri(iri=iri)).n3()
     canon = _rows(store, f"""
         SELECT ?c ?label WHERE {{
-          {{ BIND({node} AS ?c) {node} a kg:CanonicalInitiative }} UNION {{ {node} owl:sameAs ?c . ?c a kg:CanonicalInitiative }}
+          {{ BIND({node} AS ?c) {node} a {V.CanonicalInitiative} }} UNION {{ {node} owl:sameAs ?c . ?c a {V.CanonicalInitiative} }}
           ?c rdfs:label ?label }} LIMIT 1""")
     if not canon:
         raise NotFound(f"{iri} is not an initiative in the graph; GET /initiatives lists them")
@@ -111,11 +112,11 @@ def initiative(store: GraphStore, iri: str) -> dict[str, Any]:
     members: dict[str, dict[str, Any]] = {}
     for r in _rows(store, f"""
             SELECT ?i ?label ?doc ?docId ?key ?title ?theme ?agreement ?agreementLabel ?page ?source WHERE {{
-              ?i owl:sameAs {c} ; rdfs:label ?label ; kg:inDocument ?doc .
-              ?doc dcterms:identifier ?docId ; kg:sourceKey ?key . OPTIONAL {{ ?doc dcterms:title ?title }}
-              OPTIONAL {{ ?i kg:theme ?theme }} OPTIONAL {{ ?i kg:initiativeSource ?source }}
-              OPTIONAL {{ ?i kg:partOfAgreement ?agreement OPTIONAL {{ ?agreement rdfs:label ?agreementLabel }} }}
-              OPTIONAL {{ ?i prov:wasDerivedFrom/kg:page ?page }}
+              ?i owl:sameAs {c} ; rdfs:label ?label ; {V.inDocument} ?doc .
+              ?doc dcterms:identifier ?docId ; {V.sourceKey} ?key . OPTIONAL {{ ?doc dcterms:title ?title }}
+              OPTIONAL {{ ?i {V.theme} ?theme }} OPTIONAL {{ ?i {V.initiativeSource} ?source }}
+              OPTIONAL {{ ?i {V.partOfAgreement} ?agreement OPTIONAL {{ ?agreement rdfs:label ?agreementLabel }} }}
+              OPTIONAL {{ ?i prov:wasDerivedFrom/{V.page} ?page }}
             }} ORDER BY ?key ?i"""):
         members.setdefault(str(r.i), {
             "iri": str(r.i), "label": str(r.label), "doc_id": str(r.docId), "doc_key": str(r.key),
@@ -128,8 +129,8 @@ def initiative(store: GraphStore, iri: str) -> dict[str, Any]:
         for r in _rows(store, f"""
                 SELECT DISTINCT ?i ?how ?a ?label WHERE {{
                   VALUES ?i {{ {values} }}
-                  {{ ?i kg:responsible|prov:wasAttributedTo ?a BIND("responsible" AS ?how) }}
-                  UNION {{ VALUES ?t {{ {actor_types} }} ?i prov:wasDerivedFrom ?p . ?p kg:mentions ?a . ?a a ?t .
+                  {{ ?i {V.responsible}|prov:wasAttributedTo ?a BIND("responsible" AS ?how) }}
+                  UNION {{ VALUES ?t {{ {actor_types} }} ?i prov:wasDerivedFrom ?p . ?p {V.mentions} ?a . ?a a ?t .
                            BIND("mentioned" AS ?how) }}
                   ?a rdfs:label ?label }} ORDER BY ?label"""):
             bucket = members[str(r.i)][str(r.how)]
@@ -142,8 +143,8 @@ def initiative(store: GraphStore, iri: str) -> dict[str, Any]:
 
 def money_years(store: GraphStore) -> list[int]:
     """Years that have money tied to an initiative."""
-    return [int(r.year) for r in _rows(store, """
-        SELECT DISTINCT ?year WHERE { ?f a kg:MoneyAmount ; kg:year ?year ; kg:forInitiative ?i } ORDER BY ?year""")]
+    return [int(r.year) for r in _rows(store, f"""
+        SELECT DISTINCT ?year WHERE {{ ?f a {V.MoneyAmount} ; {V.year} ?year ; {V.forInitiative} ?i }} ORDER BY ?year""")]
 
 
 def reconcile(flows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -179,10 +180,10 @@ def conflicts(store: GraphStore, year: int | None) -> list[dict[str, Any]]:
              "a_quote": _s(r.qa), "b_quote": _s(r.qb), "initiative_label": _s(r.init)}
             for r in _rows(store, f"""
         SELECT ?a ?b ?year ?va ?vb ?la ?lb ?qa ?qb (SAMPLE(?il) AS ?init) WHERE {{
-          ?a kg:conflictsWith ?b ; a kg:MoneyAmount ; kg:value ?va ; rdfs:label ?la ; kg:year ?year .
-          ?b kg:value ?vb ; rdfs:label ?lb . FILTER(STR(?a) < STR(?b)) {where}
-          OPTIONAL {{ ?a kg:text ?qa }} OPTIONAL {{ ?b kg:text ?qb }}
-          OPTIONAL {{ ?a kg:forInitiative/owl:sameAs/rdfs:label ?il }}
+          ?a {V.conflictsWith} ?b ; a {V.MoneyAmount} ; {V.value} ?va ; rdfs:label ?la ; {V.year} ?year .
+          ?b {V.value} ?vb ; rdfs:label ?lb . FILTER(STR(?a) < STR(?b)) {where}
+          OPTIONAL {{ ?a {V.text} ?qa }} OPTIONAL {{ ?b {V.text} ?qb }}
+          OPTIONAL {{ ?a {V.forInitiative}/owl:sameAs/rdfs:label ?il }}
         }} GROUP BY ?a ?b ?year ?va ?vb ?la ?lb ?qa ?qb ORDER BY ?year ?a""")]
 
 
