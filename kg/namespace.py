@@ -26,7 +26,7 @@ def vocab_text() -> str:
 
 
 def _declared_terms(text: str) -> list[str]:
-    # Every term is declared at the start of a line as "kg:Name a ..." in vocab.ttl.
+    # Every term is declared at the start of a line as "kg:<Name> a ..." in vocab.ttl.
     return sorted(set(re.findall(r"^kg:([A-Za-z][A-Za-z0-9]*)\s+a\s", text, flags=re.M)))
 
 
