@@ -17,16 +17,12 @@ from typing import Any
 
 from kg.errors import NotFound
 from kg.namespace import KG
-from kg.sparql_build import V
+from kg.sparql_build import V, sparql_literal
 from kg.store import GraphStore
 
 
 class NoSuchInitiative(NotFound):
     """No initiative matches the request."""
-
-
-def _esc(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 TRAIL = f"""
@@ -51,11 +47,11 @@ SELECT ?f ?cls ?value ?label ?year ?yearEnd ?perYear ?openEnded ?kind ?quote ?pa
 
 def find_initiatives(store: GraphStore, initiative: str) -> list[dict[str, str]]:
     """Canonical initiatives whose IRI is ``initiative`` or whose label or key contains it."""
-    q = _esc(initiative.strip())
+    q = sparql_literal(initiative.strip())
     rows = store.query(f"""
         SELECT DISTINCT ?c ?label WHERE {{
           ?c a {V.CanonicalInitiative} ; rdfs:label ?label ; {V.matchKey} ?key .
-          FILTER(STR(?c) = "{q}" || CONTAINS(LCASE(?label), LCASE("{q}")) || CONTAINS(?key, LCASE("{q}")))
+          FILTER(STR(?c) = {q} || CONTAINS(LCASE(?label), LCASE({q})) || CONTAINS(?key, LCASE({q})))
         }} ORDER BY STRLEN(?label)""")
     return [{"iri": str(r.c), "label": str(r.label)} for r in rows]
 
@@ -116,7 +112,7 @@ def reconciliation_flags(store: GraphStore, facts: list[str]) -> dict[str, list[
 
 def reconciliations(store: GraphStore, status: str | None = None) -> list[dict[str, Any]]:
     """Every stated total checked against its parts, optionally only one status (balanced, rounding, mismatch)."""
-    flt = f'FILTER(?status = "{_esc(status)}")' if status else ""
+    flt = f"FILTER(?status = {sparql_literal(status)})" if status else ""
     rows = store.query(f"""
         SELECT ?r ?label ?status ?year ?stated ?computed ?diff ?key ?total (COUNT(DISTINCT ?part) AS ?parts) WHERE {{
           ?r a {V.Reconciliation} ; rdfs:label ?label ; {V.reconciliationStatus}/skos:notation ?status ;
@@ -148,9 +144,9 @@ def flows(store: GraphStore, year: int | None = None, payer: str | None = None,
     if year is not None:
         filters.append(f"FILTER(?year = {int(year)})")
     if payer:
-        filters.append(f'FILTER(BOUND(?payerLabel) && CONTAINS(LCASE(?payerLabel), LCASE("{_esc(payer)}")))')
+        filters.append(f"FILTER(BOUND(?payerLabel) && CONTAINS(LCASE(?payerLabel), LCASE({sparql_literal(payer)})))")
     if recipient:
-        filters.append(f'FILTER(BOUND(?recipientLabel) && CONTAINS(LCASE(?recipientLabel), LCASE("{_esc(recipient)}")))')
+        filters.append(f"FILTER(BOUND(?recipientLabel) && CONTAINS(LCASE(?recipientLabel), LCASE({sparql_literal(recipient)})))")
     groups: dict[tuple, dict[str, Any]] = {}
     counted: set[str] = set()
     for r in store.query(FLOWS % "\n".join(filters)):

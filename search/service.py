@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.settings import Config
-from kg.sparql_build import V
+from kg.sparql_build import V, sparql_literal
 from kg.store import GraphStore
 from search.records import PassageRecord, SearchIndexError
 
@@ -116,28 +116,24 @@ class SearchFilters:
         return any(v is not None for v in (self.doc, self.year, self.actor, self.initiative))
 
 
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
-
-
 def allowed_passages(store: GraphStore, f: SearchFilters) -> set[str] | None:
     """Passage IRIs that satisfy the filters, using the graph (None when no filter is set)."""
     if not f.active():
         return None
     clauses = [f"?p a {V.Passage} ; {V.inDocument} ?doc ."]
     if f.doc:
-        d = _escape(f.doc)
-        clauses.append(f'?doc {V.sourceKey} ?key ; dcterms:title ?dt . FILTER(STRENDS(STR(?doc), "{d}") || ?key = "{d}" || CONTAINS(LCASE(?dt), LCASE("{d}")))')
+        d = sparql_literal(f.doc)
+        clauses.append(f'?doc {V.sourceKey} ?key ; dcterms:title ?dt . FILTER(STRENDS(STR(?doc), {d}) || ?key = {d} || CONTAINS(LCASE(?dt), LCASE({d})))')
     if f.year is not None:
         clauses.append(f"?yf prov:wasDerivedFrom ?p ; {V.year} ?y . FILTER(?y = {int(f.year)} || (BOUND(?y) && EXISTS {{ ?yf {V.yearEnd} ?ye FILTER(?y <= {int(f.year)} && ?ye >= {int(f.year)}) }}))")
     if f.actor:
-        a = _escape(f.actor)
-        clauses.append(f'?p {V.mentions} ?actor . ?actor rdfs:label ?al . FILTER(STR(?actor) = "{a}" || CONTAINS(LCASE(?al), LCASE("{a}")))')
+        a = sparql_literal(f.actor)
+        clauses.append(f'?p {V.mentions} ?actor . ?actor rdfs:label ?al . FILTER(STR(?actor) = {a} || CONTAINS(LCASE(?al), LCASE({a})))')
     if f.initiative:
-        i = _escape(f.initiative)
+        i = sparql_literal(f.initiative)
         clauses.append(
             f'{{ ?if prov:wasDerivedFrom ?p ; {V.forInitiative} ?init }} UNION {{ ?init prov:wasDerivedFrom ?p }} '
-            f'?init rdfs:label ?il . FILTER(STR(?init) = "{i}" || CONTAINS(LCASE(?il), LCASE("{i}")))'
+            f'?init rdfs:label ?il . FILTER(STR(?init) = {i} || CONTAINS(LCASE(?il), LCASE({i})))'
         )
     query = "SELECT DISTINCT ?p WHERE { " + "\n".join(clauses) + " }"
     return {str(r.p) for r in store.query(query)}

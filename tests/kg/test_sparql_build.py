@@ -100,3 +100,46 @@ def test_v_names_a_term_in_query_text():
     assert V.PercentFigure == term(KG.PercentFigure)
     with pytest.raises(AttributeError, match="Percentage"):
         _ = V.Percentage
+
+
+LABEL = 'Fields "nye" plan \\ del\n2 – æøå'
+
+
+@pytest.fixture
+def tiny_store(tmp_path):
+    """An Oxigraph store with one canonical initiative and one passage whose names hold quotes, a backslash and a line break."""
+    from rdflib import Literal
+    from rdflib.namespace import DCTERMS, RDF
+
+    from kg.namespace import KGR
+    from kg.store import open_store
+
+    c, d, p, a = KGR["initiative/x"], KGR["doc/d1"], KGR["doc/d1/passage/1"], KGR["actor/y"]
+    with open_store("oxigraph", tmp_path / "data") as store:
+        store.replace(KGR["graph/test"], [
+            (c, RDF.type, KG.CanonicalInitiative), (c, RDFS.label, Literal(LABEL)), (c, KG.matchKey, Literal(LABEL.lower())),
+            (d, RDF.type, KG.Document), (d, KG.sourceKey, Literal("d1.txt")), (d, DCTERMS.title, Literal(LABEL)),
+            (p, RDF.type, KG.Passage), (p, KG.inDocument, d), (p, KG.mentions, a), (a, RDFS.label, Literal(LABEL)),
+        ])
+        yield store
+
+
+@pytest.mark.parametrize("text", [LABEL, '"nye" plan \\ del\n2', "æøå"])
+def test_user_text_with_quotes_backslashes_and_line_breaks_finds_what_it_names(tiny_store, text):
+    from kg.money import find_initiatives
+    from search.service import SearchFilters, allowed_passages
+
+    assert [m["label"] for m in find_initiatives(tiny_store, text)] == [LABEL]
+    passage = {"https://w3id.org/psykiatri-kg/id/doc/d1/passage/1"}
+    assert allowed_passages(tiny_store, SearchFilters(doc=text)) == passage
+    assert allowed_passages(tiny_store, SearchFilters(actor=text)) == passage
+
+
+@pytest.mark.parametrize("attack", ['") || true || ("', '\\") || true || (\\"', 'x")) } UNION { ?p ?q ?r } #'])
+def test_user_text_cannot_widen_a_filter(tiny_store, attack):
+    from kg.money import find_initiatives, flows, reconciliations
+    from search.service import SearchFilters, allowed_passages
+
+    assert find_initiatives(tiny_store, attack) == []
+    assert allowed_passages(tiny_store, SearchFilters(doc=attack, actor=attack, initiative=attack)) == set()
+    assert reconciliations(tiny_store, attack) == [] and flows(tiny_store, payer=attack, recipient=attack) == []
