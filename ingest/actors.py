@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS
 
-from ingest.gazetteer import ActorEntry, Gazetteer, load_gazetteer, name_key, slugify
+from ingest.gazetteer import ActorEntry, Gazetteer, load_gazetteer, name_key
 from ingest.orgshapes import ShapeHit, find_shapes
 from ingest.persons import find_persons
-from kg.namespace import KG, KGR, SCHEMA
+from kg.namespace import KG, KGR, SCHEMA, slugify
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 ACTOR_TYPES = KGR["actor-type"]

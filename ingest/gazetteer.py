@@ -14,7 +14,6 @@ that find the entries' names in a text:
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -22,18 +21,11 @@ from pathlib import Path
 
 import yaml
 
+from kg.namespace import slugify
+
 APOSTROPHES = "'´’`"
 GENITIVE = rf"(?:s|[{APOSTROPHES}]s?)?"
 ACTOR_KEYS = frozenset({"id", "name", "type", "aliases", "abbr", "ambiguous", "context", "ci", "lower", "parent"})
-_TRANSLIT = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ß": "ss"})
-
-
-def slugify(name: str) -> str:
-    """A stable id from a name: lower case, æ/ø/å spelt out, other marks dropped, words joined by '-'."""
-    s = re.sub(rf"[{APOSTROPHES}]", "", name.casefold()).translate(_TRANSLIT)
-    s = unicodedata.normalize("NFKD", s)
-    s = "".join(ch for ch in s if not unicodedata.combining(ch))
-    return re.sub(r"[^a-z0-9]+", "-", s).strip("-")
 
 
 def name_key(name: str) -> str:

@@ -25,6 +25,7 @@ from ingest.texts import save_text
 from ingest.version import pipeline_version
 from kg.errors import KgError, ReadError, ShapeViolation
 from kg.settings import Config
+from kg.sparql_build import V, sparql_literal
 from kg.store import GraphStore, StoredDocument
 
 log = logging.getLogger(__name__)
@@ -254,7 +255,7 @@ def ensure_vocabulary(store: GraphStore) -> None:
     graph = KGR["graph/vocabulary"]
     text = vocab_text()
     digest = hashlib.sha256(text.encode()).hexdigest()
-    ask = f'ASK {{ GRAPH <{graph}> {{ <{KGR["graph/vocabulary"]}> kg:contentHash "{digest}" }} }}'
+    ask = f'ASK {{ GRAPH <{graph}> {{ <{KGR["graph/vocabulary"]}> {V.contentHash} {sparql_literal(digest)} }} }}'
     if store.query(ask).askAnswer:
         return
     vocab = Graph().parse(data=text, format="turtle")

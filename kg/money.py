@@ -16,6 +16,8 @@ from collections import defaultdict
 from typing import Any
 
 from kg.errors import NotFound
+from kg.namespace import KG
+from kg.sparql_build import V, sparql_literal
 from kg.store import GraphStore
 
 
@@ -23,37 +25,33 @@ class NoSuchInitiative(NotFound):
     """No initiative matches the request."""
 
 
-def _esc(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
-
-
-TRAIL = """
+TRAIL = f"""
 SELECT ?f ?cls ?value ?label ?year ?yearEnd ?perYear ?openEnded ?kind ?quote ?page ?key ?doctitle ?init ?initLabel
-       ?recipient ?recipientLabel ?payerLabel ?conflict ?same WHERE {
-  VALUES ?c { %s }
-  { ?init owl:sameAs ?c } UNION { ?init kg:partOfInitiative/owl:sameAs ?c }
+       ?recipient ?recipientLabel ?payerLabel ?conflict ?same WHERE {{
+  VALUES ?c {{ %s }}
+  {{ ?init owl:sameAs ?c }} UNION {{ ?init {V.partOfInitiative}/owl:sameAs ?c }}
   ?init rdfs:label ?initLabel .
-  ?f kg:forInitiative ?init ; a ?cls ; kg:value ?value ; rdfs:label ?label ; kg:inDocument ?d .
-  FILTER(?cls IN (kg:MoneyAmount, kg:StaffFigure))
-  ?d kg:sourceKey ?key ; dcterms:title ?doctitle .
-  OPTIONAL { ?f kg:year ?year } OPTIONAL { ?f kg:yearEnd ?yearEnd }
-  OPTIONAL { ?f kg:perYear ?perYear } OPTIONAL { ?f kg:openEnded ?openEnded }
-  OPTIONAL { ?f kg:amountKind/skos:notation ?kind }
-  OPTIONAL { ?f kg:text ?quote } OPTIONAL { ?f kg:page ?page }
-  OPTIONAL { ?f kg:recipient ?recipient . ?recipient rdfs:label ?recipientLabel }
-  OPTIONAL { ?f kg:payer/rdfs:label ?payerLabel }
-  OPTIONAL { ?f kg:conflictsWith ?conflict }
-  OPTIONAL { ?f kg:sameMoneyAs ?same }
-} ORDER BY ?key ?year ?f"""
+  ?f {V.forInitiative} ?init ; a ?cls ; {V.value} ?value ; rdfs:label ?label ; {V.inDocument} ?d .
+  FILTER(?cls IN ({V.MoneyAmount}, {V.StaffFigure}))
+  ?d {V.sourceKey} ?key ; dcterms:title ?doctitle .
+  OPTIONAL {{ ?f {V.year} ?year }} OPTIONAL {{ ?f {V.yearEnd} ?yearEnd }}
+  OPTIONAL {{ ?f {V.perYear} ?perYear }} OPTIONAL {{ ?f {V.openEnded} ?openEnded }}
+  OPTIONAL {{ ?f {V.amountKind}/skos:notation ?kind }}
+  OPTIONAL {{ ?f {V.text} ?quote }} OPTIONAL {{ ?f {V.page} ?page }}
+  OPTIONAL {{ ?f {V.recipient} ?recipient . ?recipient rdfs:label ?recipientLabel }}
+  OPTIONAL {{ ?f {V.payer}/rdfs:label ?payerLabel }}
+  OPTIONAL {{ ?f {V.conflictsWith} ?conflict }}
+  OPTIONAL {{ ?f {V.sameMoneyAs} ?same }}
+}} ORDER BY ?key ?year ?f"""
 
 
 def find_initiatives(store: GraphStore, initiative: str) -> list[dict[str, str]]:
     """Canonical initiatives whose IRI is ``initiative`` or whose label or key contains it."""
-    q = _esc(initiative.strip())
+    q = sparql_literal(initiative.strip())
     rows = store.query(f"""
         SELECT DISTINCT ?c ?label WHERE {{
-          ?c a kg:CanonicalInitiative ; rdfs:label ?label ; kg:matchKey ?key .
-          FILTER(STR(?c) = "{q}" || CONTAINS(LCASE(?label), LCASE("{q}")) || CONTAINS(?key, LCASE("{q}")))
+          ?c a {V.CanonicalInitiative} ; rdfs:label ?label ; {V.matchKey} ?key .
+          FILTER(STR(?c) = {q} || CONTAINS(LCASE(?label), LCASE({q})) || CONTAINS(?key, LCASE({q})))
         }} ORDER BY STRLEN(?label)""")
     return [{"iri": str(r.c), "label": str(r.label)} for r in rows]
 
@@ -66,7 +64,7 @@ def trail(store: GraphStore, initiative: str) -> dict[str, Any]:
     facts: dict[str, dict[str, Any]] = {}
     for r in store.query(TRAIL % f"<{chosen['iri']}>"):
         f = facts.setdefault(str(r.f), {
-            "iri": str(r.f), "measure": "staff" if str(r.cls).endswith("StaffFigure") else "money",
+            "iri": str(r.f), "measure": "staff" if r.cls == KG.StaffFigure else "money",
             "value": float(r.value), "label": str(r.label), "year": _int(r.year), "year_end": _int(r.yearEnd),
             "per_year": _bool(r.perYear), "open_ended": _bool(r.openEnded),
             "kind": str(r.kind) if r.kind is not None else "other", "quote": _str(r.quote), "page": _int(r.page),
@@ -91,13 +89,13 @@ def trail(store: GraphStore, initiative: str) -> dict[str, Any]:
             "mismatches": sum(any(c["status"] == "mismatch" for c in f["reconciliation"]) for f in facts.values())}
 
 
-RECONCILIATIONS = """
-SELECT ?f ?role ?r ?label ?status ?stated ?computed ?diff WHERE {
-  VALUES ?f { %s }
-  { ?r kg:reconciles ?f . BIND("total" AS ?role) } UNION { ?r kg:summand ?f . BIND("part" AS ?role) }
-  ?r rdfs:label ?label ; kg:reconciliationStatus/skos:notation ?status ;
-     kg:statedTotal ?stated ; kg:computedTotal ?computed ; kg:difference ?diff .
-}"""
+RECONCILIATIONS = f"""
+SELECT ?f ?role ?r ?label ?status ?stated ?computed ?diff WHERE {{
+  VALUES ?f {{ %s }}
+  {{ ?r {V.reconciles} ?f . BIND("total" AS ?role) }} UNION {{ ?r {V.summand} ?f . BIND("part" AS ?role) }}
+  ?r rdfs:label ?label ; {V.reconciliationStatus}/skos:notation ?status ;
+     {V.statedTotal} ?stated ; {V.computedTotal} ?computed ; {V.difference} ?diff .
+}}"""
 
 
 def reconciliation_flags(store: GraphStore, facts: list[str]) -> dict[str, list[dict[str, Any]]]:
@@ -114,29 +112,29 @@ def reconciliation_flags(store: GraphStore, facts: list[str]) -> dict[str, list[
 
 def reconciliations(store: GraphStore, status: str | None = None) -> list[dict[str, Any]]:
     """Every stated total checked against its parts, optionally only one status (balanced, rounding, mismatch)."""
-    flt = f'FILTER(?status = "{_esc(status)}")' if status else ""
+    flt = f"FILTER(?status = {sparql_literal(status)})" if status else ""
     rows = store.query(f"""
         SELECT ?r ?label ?status ?year ?stated ?computed ?diff ?key ?total (COUNT(DISTINCT ?part) AS ?parts) WHERE {{
-          ?r a kg:Reconciliation ; rdfs:label ?label ; kg:reconciliationStatus/skos:notation ?status ;
-             kg:statedTotal ?stated ; kg:computedTotal ?computed ; kg:difference ?diff ; kg:reconciles ?total ;
-             kg:inDocument/kg:sourceKey ?key .
-          OPTIONAL {{ ?r kg:year ?year }} OPTIONAL {{ ?r kg:summand ?part }} {flt}
+          ?r a {V.Reconciliation} ; rdfs:label ?label ; {V.reconciliationStatus}/skos:notation ?status ;
+             {V.statedTotal} ?stated ; {V.computedTotal} ?computed ; {V.difference} ?diff ; {V.reconciles} ?total ;
+             {V.inDocument}/{V.sourceKey} ?key .
+          OPTIONAL {{ ?r {V.year} ?year }} OPTIONAL {{ ?r {V.summand} ?part }} {flt}
         }} GROUP BY ?r ?label ?status ?year ?stated ?computed ?diff ?key ?total ORDER BY ?key ?total""")
     return [{"iri": str(r.r), "label": str(r.label), "status": str(r.status), "year": _int(r.year),
              "stated": float(r.stated), "computed": float(r.computed), "difference": float(r.diff),
              "doc_key": str(r.key), "total": str(r.total), "parts": int(r.parts)} for r in rows]
 
 
-FLOWS = """
-SELECT ?f ?value ?year ?c ?clabel ?recipientLabel ?payerLabel ?kind ?same WHERE {
-  ?f a kg:MoneyAmount ; kg:value ?value ; kg:year ?year ; kg:forInitiative/owl:sameAs ?c .
+FLOWS = f"""
+SELECT ?f ?value ?year ?c ?clabel ?recipientLabel ?payerLabel ?kind ?same WHERE {{
+  ?f a {V.MoneyAmount} ; {V.value} ?value ; {V.year} ?year ; {V.forInitiative}/owl:sameAs ?c .
   ?c rdfs:label ?clabel .
-  OPTIONAL { ?f kg:amountKind/skos:notation ?kind }
-  OPTIONAL { ?f kg:recipient/rdfs:label ?recipientLabel }
-  OPTIONAL { ?f kg:payer/rdfs:label ?payerLabel }
-  OPTIONAL { ?f kg:sameMoneyAs ?same }
+  OPTIONAL {{ ?f {V.amountKind}/skos:notation ?kind }}
+  OPTIONAL {{ ?f {V.recipient}/rdfs:label ?recipientLabel }}
+  OPTIONAL {{ ?f {V.payer}/rdfs:label ?payerLabel }}
+  OPTIONAL {{ ?f {V.sameMoneyAs} ?same }}
   %s
-}"""
+}}"""
 
 
 def flows(store: GraphStore, year: int | None = None, payer: str | None = None,
@@ -146,9 +144,9 @@ def flows(store: GraphStore, year: int | None = None, payer: str | None = None,
     if year is not None:
         filters.append(f"FILTER(?year = {int(year)})")
     if payer:
-        filters.append(f'FILTER(BOUND(?payerLabel) && CONTAINS(LCASE(?payerLabel), LCASE("{_esc(payer)}")))')
+        filters.append(f"FILTER(BOUND(?payerLabel) && CONTAINS(LCASE(?payerLabel), LCASE({sparql_literal(payer)})))")
     if recipient:
-        filters.append(f'FILTER(BOUND(?recipientLabel) && CONTAINS(LCASE(?recipientLabel), LCASE("{_esc(recipient)}")))')
+        filters.append(f"FILTER(BOUND(?recipientLabel) && CONTAINS(LCASE(?recipientLabel), LCASE({sparql_literal(recipient)})))")
     groups: dict[tuple, dict[str, Any]] = {}
     counted: set[str] = set()
     for r in store.query(FLOWS % "\n".join(filters)):

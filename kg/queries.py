@@ -9,18 +9,19 @@ from rdflib.query import Result
 
 from kg.errors import KgError
 from kg.namespace import PREFIXES
+from kg.sparql_build import V
 from kg.store import GraphStore
 
-STATS_QUERY = """
-SELECT ?doc ?key ?sections ?passages ?facts WHERE {
-  ?doc a kg:Document ; kg:sourceKey ?key .
-  { SELECT ?doc (COUNT(?s) AS ?sections) WHERE { ?doc a kg:Document . OPTIONAL { ?s a kg:Section ; kg:inDocument ?doc } } GROUP BY ?doc }
-  { SELECT ?doc (COUNT(?p) AS ?passages) WHERE { ?doc a kg:Document . OPTIONAL { ?p a kg:Passage ; kg:inDocument ?doc } } GROUP BY ?doc }
-  { SELECT ?doc (COUNT(?f) AS ?facts) WHERE {
-      ?doc a kg:Document .
-      OPTIONAL { ?f kg:inDocument ?doc ; a ?fc . FILTER(?fc IN (kg:MoneyAmount, kg:StaffFigure, kg:PercentFigure)) } }
-    GROUP BY ?doc }
-} ORDER BY ?key
+STATS_QUERY = f"""
+SELECT ?doc ?key ?sections ?passages ?facts WHERE {{
+  ?doc a {V.Document} ; {V.sourceKey} ?key .
+  {{ SELECT ?doc (COUNT(?s) AS ?sections) WHERE {{ ?doc a {V.Document} . OPTIONAL {{ ?s a {V.Section} ; {V.inDocument} ?doc }} }} GROUP BY ?doc }}
+  {{ SELECT ?doc (COUNT(?p) AS ?passages) WHERE {{ ?doc a {V.Document} . OPTIONAL {{ ?p a {V.Passage} ; {V.inDocument} ?doc }} }} GROUP BY ?doc }}
+  {{ SELECT ?doc (COUNT(?f) AS ?facts) WHERE {{
+      ?doc a {V.Document} .
+      OPTIONAL {{ ?f {V.inDocument} ?doc ; a ?fc . FILTER(?fc IN ({V.MoneyAmount}, {V.StaffFigure}, {V.PercentFigure})) }} }}
+    GROUP BY ?doc }}
+}} ORDER BY ?key
 """
 
 RDF_FORMATS = {"turtle": "turtle", "ttl": "turtle", "nquads": "nquads", "nq": "nquads", "trig": "trig",

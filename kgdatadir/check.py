@@ -24,12 +24,13 @@ from pathlib import Path
 from typing import Any
 
 from kg.settings import Config
+from kg.sparql_build import V
 from kg.store import GraphStore
 
 log = logging.getLogger(__name__)
 
-DANGLING_QUERY = """
-SELECT (COUNT(?p) AS ?n) WHERE { ?p a kg:Passage . FILTER NOT EXISTS { ?p kg:inDocument ?d . ?d a kg:Document } }"""
+DANGLING_QUERY = f"""
+SELECT (COUNT(?p) AS ?n) WHERE {{ ?p a {V.Passage} . FILTER NOT EXISTS {{ ?p {V.inDocument} ?d . ?d a {V.Document} }} }}"""
 
 
 @dataclass

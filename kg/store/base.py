@@ -16,14 +16,15 @@ from rdflib.query import Result
 
 from kg.errors import QueryError
 from kg.namespace import PREFIXES, sparql_prologue
+from kg.sparql_build import V
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
-DOCUMENTS_QUERY = """
-SELECT ?g ?doc ?key ?hash ?pipeline WHERE {
-  GRAPH ?g { ?doc a kg:Document ; kg:sourceKey ?key ; kg:contentHash ?hash
-             OPTIONAL { ?doc prov:wasGeneratedBy/kg:pipelineVersion ?pipeline } }
-}"""
+DOCUMENTS_QUERY = f"""
+SELECT ?g ?doc ?key ?hash ?pipeline WHERE {{
+  GRAPH ?g {{ ?doc a {V.Document} ; {V.sourceKey} ?key ; {V.contentHash} ?hash
+             OPTIONAL {{ ?doc prov:wasGeneratedBy/{V.pipelineVersion} ?pipeline }} }}
+}}"""
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS
 
 from ingest.actors import Actor, actor_iri, extract_actors
 from ingest.entities import entity_triples, extract_entities
-from ingest.gazetteer import load_gazetteer, name_key, slugify
-from kg.namespace import KG, SCHEMA
+from ingest.gazetteer import load_gazetteer, name_key
+from kg.namespace import KG, SCHEMA, slugify
 
 
 def found(text: str) -> list[tuple[str, str]]:

@@ -130,3 +130,27 @@ def test_examples_need_both_titles(tmp_path):
 
     with pytest.raises(QueryError, match="# en:"):
         views.examples(tmp_path)
+
+
+def test_a_percentage_is_marked_as_a_percentage(tmp_path):
+    """A text's percentage (kg:PercentFigure) is marked 'percent' on the document page, not a plain quantity."""
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from ingest.pipeline import ingest_paths
+    from kg.settings import load_config
+    from kg.store import open_store
+
+    text = tmp_path / "corpus" / "status.txt"
+    text.parent.mkdir()
+    text.write_text("Status for psykiatrien\n\nVentetiden i børne- og ungdomspsykiatrien er faldet med 25 % i 2024. "
+                    "Regionen har afsat 10 mio. kr. til flere behandlere.\n", encoding="utf-8")
+    config = load_config({"data_dir": tmp_path / "data", "store": "oxigraph", "update_token": ""})
+    with open_store(config.store, config.data_dir) as store:
+        assert not ingest_paths([text.parent], store, config).failed
+    with TestClient(create_app(config)) as client:
+        doc = client.get("/documents").json()["items"][0]
+        body = client.get(f"/documents/{doc['id']}/text").json()["text"]
+        marks = client.get(f"/web/documents/{doc['id']}/marks").json()["marks"]
+    shown = {body[m["start"]:m["end"]]: m["type"] for m in marks if m["type"] in ("percent", "money", "quantity")}
+    assert shown == {"25 %": "percent", "10 mio. kr.": "money"}
