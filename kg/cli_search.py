@@ -140,7 +140,7 @@ def eval_extraction(
         metrics = score_amounts(facts, gold / "amounts.jsonl", texts)
         metrics["linking"] = score_linking(facts, gold / "amounts.jsonl")
     report = format_report(metrics) + "\n\n" + format_linking(metrics["linking"])
-    _publish("extraction", metrics, report)
+    _publish("extraction" if gold.resolve() == GOLD_DEFAULT.resolve() else f"extraction-{gold.resolve().name}", metrics, report)
 
 
 @app.command()
@@ -198,7 +198,8 @@ def eval_entities(
     gold: Annotated[Path, typer.Option(help="Folder with entities.jsonl.")] = GOLD_DEFAULT,
     data_dir: DataDir = None, store: StoreOpt = None, config: ConfigOpt = None,
 ) -> None:
-    """Actors, places and dates in the graph against gold: recall per type and cross-document links."""
+    """Actors, places and dates in the graph against gold: recall per type, organisation precision, cross-document links."""
+    from ingest.pipeline import repaired_texts
     from kg.eval_entities import format_report, score_entities
     from kg.eval_graph import graph_entities
     from kg.store import open_store
@@ -206,6 +207,8 @@ def eval_entities(
     with _errors():
         cfg = _config(data_dir, store, config)
         with open_store(cfg.store, cfg.data_dir) as graph_store:
-            metrics = score_entities(graph_entities(graph_store), gold / "entities.jsonl")
+            found = graph_entities(graph_store)
+            texts = repaired_texts(graph_store, cfg.data_dir)
+        metrics = score_entities(found, gold / "entities.jsonl", texts)
     report = format_report(metrics)
-    _publish("entities", metrics, report)
+    _publish("entities" if gold.resolve() == GOLD_DEFAULT.resolve() else f"entities-{gold.resolve().name}", metrics, report)

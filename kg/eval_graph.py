@@ -7,10 +7,11 @@ from kg.store import GraphStore
 
 def extracted_amounts(graph_store: GraphStore) -> list[dict]:
     rows = graph_store.query("""
-    SELECT ?key ?v ?year ?yearEnd ?perYear ?open ?kind ?table ?row ?ilabel ?f ?start ?rlabel WHERE {
+    SELECT ?key ?v ?year ?yearEnd ?perYear ?open ?kind ?table ?row ?ilabel ?f ?start ?rlabel ?basis WHERE {
       ?f a kg:MoneyAmount ; kg:value ?v ; kg:inDocument ?d ; kg:charStart ?start . ?d kg:sourceKey ?key .
       OPTIONAL { ?f kg:recipient ?r . ?r rdfs:label ?rlabel }
       OPTIONAL { ?f kg:year ?year } OPTIONAL { ?f kg:yearEnd ?yearEnd }
+      OPTIONAL { ?f kg:yearBasis ?b . ?b skos:notation ?basis }
       OPTIONAL { ?f kg:perYear ?perYear } OPTIONAL { ?f kg:openEnded ?open }
       OPTIONAL { ?f kg:amountKind ?k . BIND(LCASE(STRAFTER(STR(?k), "#")) AS ?kind) }
       OPTIONAL { ?f kg:fromTable ?table } OPTIONAL { ?f kg:rowLabel ?row }
@@ -26,7 +27,8 @@ def extracted_amounts(graph_store: GraphStore) -> list[dict]:
          "from_table": bool(r.table.toPython()) if r.table is not None else False,
          "row_label": str(r.row) if r.row is not None else None,
          "initiative": str(r.ilabel) if r.ilabel is not None else None, "iri": str(r.f),
-         "start": int(r.start), "recipient": str(r.rlabel) if r.rlabel is not None else None}
+         "start": int(r.start), "recipient": str(r.rlabel) if r.rlabel is not None else None,
+         "year_basis": str(r.basis) if r.basis is not None else None}
         for r in rows
     ]
 
