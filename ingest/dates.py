@@ -11,9 +11,16 @@ Recognised (the raw text is kept; the resource depends only on the normalised va
 * parts of a year: "primo 2024" (January-March), "medio 2024" (April-September), "ultimo 2024"
   (October-December);
 * the end of a period: "inden udgangen af 2. kvartal 2024" → the day 30 June 2024;
-* year ranges used as periods: "2024-2030", "2018- 2021", "2024-26", "fra 2024 til 2027".
+* year ranges used as periods: "2024-2030", "2018- 2021", "2024-26", "fra 2024 til 2027";
+* school years: "skoleåret 2024/25" (1 August 2024 - 31 July 2025).
 
 A single year ("i 2024") is not a date mention: amounts' periods cover years (ingest/periods.py).
+The lexicon -- month names, month-part words, quarters, halves, seasons, two-digit years -- is
+:mod:`ingest.periods`' own, so the two parsers read the same forms the same way.
+
+:func:`document_dates` finds the dates a document gives itself (a "Dato:" field, a dateline, a
+publication date, a meeting's date) and the manifest's date hint: the anchors that resolve
+"næste år", "i år" and "sidste år" (:class:`ingest.periods.PeriodContext`).
 """
 
 from __future__ import annotations
@@ -27,22 +34,18 @@ from datetime import date
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, TIME, XSD
 
+from ingest import periods as lexicon
+from ingest.periods import MONTH, MONTHS, ORDINAL, PART, PARTS, SEASONS, full_year
 from kg.namespace import KG, KGR
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
-MONTHS = ("januar februar marts april maj juni juli august september oktober november december").split()
 MONTH_ABBR = {m[:3]: i + 1 for i, m in enumerate(MONTHS)} | {"sept": 9}
-ORDINAL = {"første": 1, "andet": 2, "anden": 2, "tredje": 3, "fjerde": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-SEASONS = {"forår": (3, 5), "sommer": (6, 8), "efterår": (9, 11), "vinter": (12, 2)}
-PARTS = {"primo": 0, "start": 0, "starten": 0, "begyndelsen": 0, "medio": 1, "midten": 1, "ultimo": 2, "slutningen": 2}
 
 Y = r"((?:19|20)\d\d)(?!\d|,\d)"
 S = r"\s{1,3}"
-MONTH = r"(januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december)"
 MONTH_ANY = MONTH[:-1] + r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|okt|nov|dec)\.?"
-PART = r"(primo|medio|ultimo|(?:starten|begyndelsen|midten|slutningen)\s+af)"
-QUARTER = rf"(?:([1-4])\.\s*kvartal|(første|andet|tredje|fjerde)\s+kvartal|Q([1-4])){S}{Y}"
-HALF = rf"(?:([12])\.\s*halvår|(første|andet)\s+halvår){S}{Y}"
+QUARTER = rf"{lexicon.QUARTER}{S}{Y}"
+HALF = rf"{lexicon.HALF}{S}{Y}"
 END = r"(?:(inden|senest\s+ved|senest|ved|før|frem\s+til|indtil)\s+)?udgangen\s+af\s+"
 B = r"(?<![\w.,/-])"
 
@@ -55,7 +58,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("month", re.compile(rf"\b{MONTH}{S}{Y}", re.I)),
     ("quarter", re.compile(rf"{B}{QUARTER}", re.I)),
     ("half", re.compile(rf"{B}{HALF}", re.I)),
-    ("season", re.compile(rf"\b(forår|sommer|efterår|vinter)(?:en|et)?{S}{Y}(?:/((?:19|20)?\d\d))?", re.I)),
+    ("season", re.compile(rf"\b{lexicon.SEASON}{S}{Y}(?:/((?:19|20)?\d\d))?", re.I)),
+    ("school", re.compile(lexicon.SCHOOL_YEAR, re.I)),
     ("part_year", re.compile(rf"\b{PART}{S}{Y}", re.I)),
     ("range", re.compile(rf"{B}{Y}(?:\s*[-–]\s*|\s+til\s+)((?:19|20)?\d\d)(?![\d,.]\d|\d|\s*-?pl\b)", re.I)),
 ]
@@ -84,6 +88,8 @@ def label(begin: date, end: date) -> str:
         for name, (a, b) in SEASONS.items():
             if (first, last) == (a, b):
                 return f"{name}et {begin.year}" if name != "sommer" else f"sommeren {begin.year}"
+    if begin == date(begin.year, 8, 1) and end == date(begin.year + 1, 7, 31):
+        return f"skoleåret {begin.year}/{str(end.year)[2:]}"
     if begin.month == 12 and begin.day == 1 and end == _last(begin.year + 1, 2):
         return f"vinteren {begin.year}/{str(end.year)[2:]}"
     if begin.year == end.year and begin.month == end.month:
@@ -147,11 +153,7 @@ def _instant(d: date) -> Iterator[Triple]:
     yield node, TIME.inXSDDate, Literal(d.isoformat(), datatype=XSD.date)
 
 
-def _year(s: str, base: int | None = None) -> int:
-    if len(s) == 4:
-        return int(s)
-    century = (base // 100 * 100) if base else 2000
-    return century + int(s)
+_year = full_year
 
 
 def _month(word: str) -> int:
@@ -208,6 +210,11 @@ def _value(kind: str, g: tuple[str | None, ...]) -> tuple[date, date] | None:
     if kind == "part_year":
         y, p = int(g[1]), _part(g[0])
         return [(date(y, 1, 1), date(y, 3, 31)), (date(y, 4, 1), date(y, 9, 30)), (date(y, 10, 1), date(y, 12, 31))][p]
+    if kind == "school":
+        a = int(g[0])
+        if _year(g[1], a) != a + 1:
+            return None
+        return date(a, 8, 1), date(a + 1, 7, 31)
     if kind == "range":
         a = int(g[0])
         b = _year(g[1], a)
@@ -241,3 +248,86 @@ def extract_dates(text: str) -> list[DateMention]:
             qualifier = re.sub(r"\s+", " ", m.group(1)).lower() if kind == "end" and m.group(1) else None
             found.append(DateMention(m.start(), m.end(), m.group(0), out_kind, value[0], value[1], qualifier))
     return sorted(found, key=lambda d: d.start)
+
+
+# ------------------------------------------------------------------ the document's own dates
+FIELD_BEFORE = re.compile(
+    r"(?:\b(?:dato|mødedato|udgivet|publiceret|offentliggjort|senest\s+opdateret|opdateret|udsendt)\b\s*:?\s*)$",
+    re.IGNORECASE)
+MEETING_BEFORE = re.compile(r"\b(?:møde[ts]?|mødet\s+i\b[^\n.]{0,80}?|beslutning)\s+(?:den\s+|d\.\s*)?$", re.IGNORECASE)
+DATELINE_BEFORE = re.compile(r"^[ \t]*(?:[A-ZÆØÅ][\wæøå.-]*(?:\s+[A-ZÆØÅ][\wæøå.-]*){0,2}\s*,\s*)?(?:den\s+)?$")
+HINT = re.compile(r"^\s*((?:19|20)\d\d)(?:-(\d\d)(?:-(\d\d))?)?\s*$")
+DATELINE_CHARS = 200  # a dateline stands in the first lines of a document
+
+
+@dataclass(frozen=True)
+class DocumentDate:
+    """A date a document gives itself, where it stands, how it was found and how precise it is."""
+
+    offset: int
+    date: date
+    how: str  # field ("Dato:", "Publiceret"), dateline, meeting ("mødet den …"), hint (the manifest's date_hint)
+    precision: str = "day"  # day | month | year
+
+    @property
+    def year(self) -> int:
+        return self.date.year
+
+    def literal(self) -> Literal:
+        """The date as xsd:date, xsd:gYearMonth or xsd:gYear, as precise as it is known."""
+        if self.precision == "year":
+            return Literal(f"{self.date.year:04d}", datatype=XSD.gYear)
+        if self.precision == "month":
+            return Literal(f"{self.date.year:04d}-{self.date.month:02d}", datatype=XSD.gYearMonth)
+        return Literal(self.date.isoformat(), datatype=XSD.date)
+
+
+def _hint(date_hint: str | None) -> DocumentDate | None:
+    m = HINT.match(date_hint or "")
+    if m is None:
+        return None  # "2024-2025" and other ranges name no one date
+    year, month, day = int(m.group(1)), m.group(2), m.group(3)
+    try:
+        value = date(year, int(month or 1), int(day or 1))
+    except ValueError:
+        return None
+    return DocumentDate(0, value, "hint", "day" if day else "month" if month else "year")
+
+
+def document_dates(text: str, date_hint: str | None = None) -> list[DocumentDate]:
+    """The dates ``text`` gives itself, sorted by offset: "Dato: 14. marts 2023" and "Publiceret …"
+    fields, a dateline in the first lines ("Aalborg, 3. november 2020"), meeting dates ("mødet i
+    Hospitalsudvalget den 11. juni 2019", "Forretningsudvalgets beslutning den 17. juni 2025"); and
+    the manifest's ``date_hint`` ("2023-05", "2024-11-19", "2025") at offset 0 when it names one date.
+
+    A meeting date governs the text after it (minutes of several meetings); a relative year before
+    every anchor takes the first one (:meth:`ingest.periods.PeriodContext.year_at`).
+    """
+    found: list[DocumentDate] = []
+    hint = _hint(date_hint)
+    if hint is not None:
+        found.append(hint)
+    for d in extract_dates(text):
+        if not d.is_instant:
+            continue
+        line_start = text.rfind("\n", 0, d.start) + 1
+        before = text[max(line_start, d.start - 120):d.start]
+        blank = text.rfind("\n\n", 0, d.start)
+        paragraph = text[max(blank + 2 if blank >= 0 else 0, d.start - 120):d.start].replace("\n", " ")
+        if FIELD_BEFORE.search(paragraph):
+            how = "field"
+        elif MEETING_BEFORE.search(paragraph):
+            how = "meeting"
+        elif d.start < DATELINE_CHARS and DATELINE_BEFORE.match(before) and not text[:line_start].strip(" \n\t.:"):
+            how = "dateline"
+        else:
+            continue
+        found.append(DocumentDate(d.start, d.begin, how))
+    return sorted(found, key=lambda x: x.offset)
+
+
+def document_date(text: str, date_hint: str | None = None) -> DocumentDate | None:
+    """The document's own date: a field or dateline (or a meeting date) near its start, else the hint."""
+    dates = document_dates(text, date_hint)
+    own = [d for d in dates if d.how != "hint" and (d.how != "meeting" or d.offset < 1000)]
+    return own[0] if own else next((d for d in dates if d.how == "hint"), None)
