@@ -13,12 +13,12 @@ from rdflib import Literal
 from rdflib.namespace import RDF, RDFS, XSD
 
 from ingest.dates import document_date
-from ingest.entities import extract_entities, entity_triples
+from ingest.entities import entity_triples, extract_entities
 from ingest.initiatives import find_initiatives
 from ingest.periods import PeriodContext, build_context
 from ingest.quantities import Quantity, extract_quantities
-from ingest.reconcile import reconcile
 from ingest.recipients import payers, recipients, state_actor, state_scope
+from ingest.reconcile import reconcile
 from kg.model import DocumentGraph
 from kg.namespace import KG, KGR
 

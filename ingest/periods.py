@@ -25,7 +25,8 @@ found (``Quantity.year_basis``, the concepts of ``kg:YearBases`` in kg/vocab.ttl
 * relative years resolve against the document's date (:class:`PeriodContext`, relativeToDocumentDate);
 * an amount with no year at all, or written "i perioden", takes the period of the title or heading
   it stands under ("Handleplan 2019-2022", "Budget 2026"; fromHeading); "i de kommende år" and
-  "fremover" say the text means no particular year, so nothing is inherited;
+  "på sigt" say the text means no particular year, so nothing is inherited; "fremover", like
+  "varigt" and "løbende", makes the amount recur every year from now on;
 * money moved between years ("udskyde 40 mio. kr. fra 2025 til 2026", "fremrykke … i 2024 til
   2023", "… i 2024 overføres til 2025") is money for the year it moves to; the year it moves from
   is kept (``Quantity.moved_from``) and becomes a kg:YearMove fact.
@@ -53,7 +54,8 @@ Y2 = r"((?:19|20)\d\d)(?![\d]|,\d)"  # the second year of a range, after "-"
 UNIT_AFTER = r"(?!\s*(?:mio|mia|mill|milliard|million|mrd|kr|pct|procent|%|årsværk|t\.\s?kr|tkr))"
 Y2_SHORT = rf"((?:19|20)?\d\d)(?![\d]|,\d|\s*-?pl\b){UNIT_AFTER}"  # "2024-27", "2023 til 25"
 SEP = r"\s*[-–]\s*"
-MONTHS = ("januar februar marts april maj juni juli august september oktober november december").split()
+MONTHS = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november",
+          "december"]
 MONTH = r"(januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december)"
 PARTS = {"primo": 0, "start": 0, "starten": 0, "begyndelsen": 0, "medio": 1, "midten": 1, "ultimo": 2,
          "slutningen": 2}
@@ -111,7 +113,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"\b(?:(fra|til|i)\s+)?(?:(næste|sidste|forrige|indeværende|dette|det\s+kommende)\s+år(?![\wæøå])"
         r"|(i\s+år)(?!\s*(?:19|20)\d\d)(?![\wæøå])|i\s+(fjor))", re.IGNORECASE)),
     ("herefter", re.compile(r"\b(?:årligt\s+)?(?:herefter|derefter)\b", re.IGNORECASE)),
-    ("vague", re.compile(r"\b(?:i\s+de\s+kommende\s+år|fremover|på\s+sigt|i\s+årene\s+fremover)\b", re.IGNORECASE)),
+    ("vague", re.compile(r"\b(?:i\s+de\s+kommende\s+år|på\s+sigt)\b", re.IGNORECASE)),
+    ("lasting", re.compile(r"\b(?:i\s+årene\s+)?fremover\b", re.IGNORECASE)),
     ("the_period", re.compile(r"\b(?:i|over|for)\s+(?:hele\s+)?(?:perioden|årene|budgetperioden)\b(?!\s+(?:fra\s+)?\d)",
                               re.IGNORECASE)),
     ("lasting", re.compile(r"\b(?:varig[te]|permanent(?:e|t)?)\b(?!\s+[a-zæøå]*(?:finansiering|midler))", re.IGNORECASE)),
@@ -404,8 +407,9 @@ def assign_periods(text: str, quantities: list[Quantity], sent_start: int, sent_
         for p in ([] if row is not None else (after[:1] or before[-1:])):
             apart = p.end <= q.start and _has_break(text, p.end, q.start)
             _apply(q, p, last_year, context, span, apart)
-        for p in own[i]:
-            if p.kind == "per_year":
+        for p in own[i]:  # "årligt", "om året"; before the amount only within its clause ("de årlige
+            # økonomiforhandlinger …, at kommunerne får 1,4 mia. kr." is no per-year amount)
+            if p.kind == "per_year" and (p.start >= q.end or not _has_break(text, p.end, q.start)):
                 _apply(q, p, last_year, context, span)
         blocked = any(p.kind in ("the_period", "lasting", "vague", "relative") for p in temporal)
         inherited = last_year if last_year is not None else carry if not named and not temporal else None
