@@ -87,6 +87,12 @@ def search(
             console.print(f"   [green]{f['label']}[/green] {f.get('kind') or ''}{init}")
 
 
+def _results_name(name: str, gold: Path) -> str:
+    """'extraction' for the gold folder (eval/gold), 'extraction-dev' for another one such as eval/dev."""
+    folder = gold.resolve().name
+    return name if folder == GOLD_DEFAULT.name else f"{name}-{folder}"
+
+
 def _publish(name: str, data: dict, report: str) -> None:
     """Print an evaluation report and keep it (markdown and JSON) in eval/results/."""
     typer.echo(report)
@@ -140,7 +146,7 @@ def eval_extraction(
         metrics = score_amounts(facts, gold / "amounts.jsonl", texts)
         metrics["linking"] = score_linking(facts, gold / "amounts.jsonl")
     report = format_report(metrics) + "\n\n" + format_linking(metrics["linking"])
-    _publish("extraction" if gold.resolve() == GOLD_DEFAULT.resolve() else f"extraction-{gold.resolve().name}", metrics, report)
+    _publish(_results_name("extraction", gold), metrics, report)
 
 
 @app.command()
@@ -211,4 +217,4 @@ def eval_entities(
             texts = repaired_texts(graph_store, cfg.data_dir)
         metrics = score_entities(found, gold / "entities.jsonl", texts)
     report = format_report(metrics)
-    _publish("entities" if gold.resolve() == GOLD_DEFAULT.resolve() else f"entities-{gold.resolve().name}", metrics, report)
+    _publish(_results_name("entities", gold), metrics, report)
