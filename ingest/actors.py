@@ -47,6 +47,7 @@ Triple = tuple[URIRef, URIRef, URIRef | Literal]
 ACTOR_TYPES = KGR["actor-type"]
 SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\n\s*)$")
 CLOCK = re.compile(r"\.\s?\d")
+CAPS_RUN = re.compile(r"(?<![\w-])[A-ZÆØÅ][A-ZÆØÅ&.'’-]+(?:[ \t]+[A-ZÆØÅ][A-ZÆØÅ&.'’-]*)+(?:s|'s|’s)?(?![\w-])")
 REGIONAL_COUNCIL = re.compile(r"(?<![\w-])[Rr]egionsråd(?:et|ets)(?![\w])")
 
 
@@ -175,9 +176,10 @@ def _gazetteer_names(f: _Found) -> None:
                 continue  # "KL. 10.00" is a time of day
             hits.append((m.start(), m.end(), entry.id))
     pattern, keys = f.gaz.actor_caps_pattern()
-    for m in pattern.finditer(f.text):  # "KRÆFTENS BEKÆMPELSE"
-        if m.group("name").isupper() and " " in m.group("name").strip():
-            hits.append((m.start(), m.end(), keys[name_key(m.group("name"))]))
+    for run in CAPS_RUN.finditer(f.text):  # "KRÆFTENS BEKÆMPELSE": only runs of capitals are searched
+        for m in pattern.finditer(f.text, run.start(), run.end()):
+            if m.group("name").isupper() and " " in m.group("name").strip():
+                hits.append((m.start(), m.end(), keys[name_key(m.group("name"))]))
     for start, end, entry_id in sorted(hits, key=lambda h: (h[0] - h[1], h[0])):
         f.add(start, end, f.actor(entry_id), "gazetteer")
 

@@ -326,8 +326,10 @@ def document_dates(text: str, date_hint: str | None = None) -> list[DocumentDate
     return sorted(found, key=lambda x: x.offset)
 
 
-def document_date(text: str, date_hint: str | None = None) -> DocumentDate | None:
-    """The document's own date: a field or dateline (or a meeting date) near its start, else the hint."""
-    dates = document_dates(text, date_hint)
+def document_date(text: str | list[DocumentDate], date_hint: str | None = None) -> DocumentDate | None:
+    """The document's own date: a field or dateline (or a meeting date) near its start, else the hint.
+
+    ``text`` may be the list :func:`document_dates` already returned for the document."""
+    dates = text if isinstance(text, list) else document_dates(text, date_hint)
     own = [d for d in dates if d.how != "hint" and (d.how != "meeting" or d.offset < 1000)]
     return own[0] if own else next((d for d in dates if d.how == "hint"), None)

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from rdflib import Literal
 from rdflib.namespace import RDF, RDFS, XSD
 
-from ingest.dates import document_date
 from ingest.entities import entity_triples, extract_entities
 from ingest.initiatives import find_initiatives
 from ingest.periods import PeriodContext, build_context
@@ -70,7 +69,7 @@ def fact_triples(doc: DocumentGraph) -> Iterator[tuple]:
     paid = payers(quantities, doc.repaired.text, actors)
     for n in state_scope(doc.repaired.text, doc.sections, initiatives, quantities):
         paid.setdefault(n, state_actor())
-    own_date = document_date(doc.repaired.text, doc.source.metadata.get("date_hint"))
+    own_date = period_context_of(doc).own_date
     if own_date is not None:
         yield doc.iri, KG.documentDate, own_date.literal()
     agreement = KGR[f"doc/{doc.doc_id}/agreement"]

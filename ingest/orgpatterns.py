@@ -80,29 +80,52 @@ def _nlp():
     return nlp, matcher
 
 
+TRIGGERS = re.compile(  # where a token pattern can start: only these stretches are tokenised
+    rf"(?i:\b(?:{'|'.join(sorted(set(HOSPITAL_HEADS) | INSTITUTION_HEADS | MEDIA_CUES, key=len, reverse=True))})\b)"
+    rf"|\b(?:{'|'.join(CAPS_OPENERS)})\b|[A-ZÆØÅ-]*(?:{'|'.join(CAPS_HEADS)})\b")
+WINDOW = 80  # characters around a trigger that a pattern may span
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    """Stretches around the trigger words, widened to whitespace and merged where they overlap."""
+    spans: list[tuple[int, int]] = []
+    for m in TRIGGERS.finditer(text):
+        a = text.rfind(" ", 0, max(0, m.start() - WINDOW)) + 1
+        b = text.find(" ", min(len(text), m.end() + WINDOW))
+        b = len(text) if b < 0 else b
+        if spans and a <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(b, spans[-1][1]))
+        else:
+            spans.append((a, b))
+    return spans
+
+
 def _token_hits(text: str, gaz: Gazetteer) -> list[ShapeHit]:
+    """Matcher hits in the stretches around trigger words (tokenising a whole long document is slow)."""
     nlp, matcher = _nlp()
-    doc = nlp.make_doc(text)
     places = gaz.place_pattern()[0]
     hits = []
-    for match_id, start, end in matcher(doc, as_spans=False):
-        label = nlp.vocab.strings[match_id]
-        span = doc[start:end]
-        if label == "HOSPITAL":
-            place = span[1].text
-            if place not in COMPASS and not places.fullmatch(place) and span[0].lower_ not in ("regionshospitalet",
-                                                                                               "regionshospital"):
-                continue  # "Sygehus Lillebælt", "Hospital Sønderjylland", "Regionshospitalet Gødstrup"
-            hits.append(ShapeHit(span.start_char, span.end_char, _capitalised(span.text), HOSPITAL_HEADS[span[0].lower_]))
-        elif label == "INSTITUTION":
-            hits.append(ShapeHit(span.start_char, span.end_char, _capitalised(span.text), "institution"))
-        elif label == "MEDIA":
-            hits.append(ShapeHit(span[1].idx, span.end_char, span[1:].text, "media"))
-        elif label == "CAPS":
-            hit = _caps(span)
+    for a, b in _windows(text):
+        doc = nlp.make_doc(text[a:b])
+        for match_id, start, end in matcher(doc, as_spans=False):
+            hit = _hit(nlp.vocab.strings[match_id], doc[start:end], places)
             if hit is not None:
-                hits.append(hit)
+                hits.append(ShapeHit(hit.start + a, hit.end + a, hit.name, hit.type))
     return hits
+
+
+def _hit(label: str, span, places) -> ShapeHit | None:
+    if label == "HOSPITAL":
+        place = span[1].text
+        if place not in COMPASS and not places.fullmatch(place) and span[0].lower_ not in ("regionshospitalet",
+                                                                                           "regionshospital"):
+            return None  # "Sygehus Lillebælt", "Hospital Sønderjylland", "Regionshospitalet Gødstrup"
+        return ShapeHit(span.start_char, span.end_char, _capitalised(span.text), HOSPITAL_HEADS[span[0].lower_])
+    if label == "INSTITUTION":
+        return ShapeHit(span.start_char, span.end_char, _capitalised(span.text), "institution")
+    if label == "MEDIA":
+        return ShapeHit(span[1].idx, span.end_char, span[1:].text, "media")
+    return _caps(span)
 
 
 def _caps(span) -> ShapeHit | None:

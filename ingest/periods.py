@@ -227,6 +227,7 @@ class PeriodContext:
 
     dates: list[tuple[int, int]] = field(default_factory=list)
     headings: list[HeadingPeriod] = field(default_factory=list)
+    own_date: object | None = None  # the document's own ingest.dates.DocumentDate (kg:documentDate), if any
 
     def year_at(self, offset: int) -> int | None:
         if not self.dates:
@@ -282,9 +283,10 @@ def build_context(text: str, sections=None, titles: Iterable[str | None] = (), d
     manifest's title and the source's first line -- or of the text's first line that names one; it
     governs the whole document) and of its headings (the heading line of each of ``sections``, and
     any short line naming a period; each governs the text up to the next heading)."""
-    from ingest.dates import document_dates
+    from ingest.dates import document_date, document_dates
 
-    ctx = PeriodContext(dates=[(d.offset, d.year) for d in document_dates(text, date_hint)])
+    found_dates = document_dates(text, date_hint)
+    ctx = PeriodContext(dates=[(d.offset, d.year) for d in found_dates], own_date=document_date(found_dates))
     lines = [(m.start(), m.group(0)) for m in re.finditer(r"[^\n]+", text)]
     first = next(((s, ln) for s, ln in lines if ln.strip()), None)
     candidates = [t for t in titles if t] + ([first[1]] if first else [])
