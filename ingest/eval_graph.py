@@ -8,10 +8,11 @@ from kg.store import GraphStore
 
 def extracted_amounts(graph_store: GraphStore) -> list[dict]:
     rows = graph_store.query(f"""
-    SELECT ?key ?v ?year ?yearEnd ?perYear ?open ?kind ?table ?row ?ilabel ?f ?start ?rlabel WHERE {{
+    SELECT ?key ?v ?year ?yearEnd ?perYear ?open ?kind ?table ?row ?ilabel ?f ?start ?rlabel ?basis WHERE {{
       ?f a {V.MoneyAmount} ; {V.value} ?v ; {V.inDocument} ?d ; {V.charStart} ?start . ?d {V.sourceKey} ?key .
       OPTIONAL {{ ?f {V.recipient} ?r . ?r rdfs:label ?rlabel }}
       OPTIONAL {{ ?f {V.year} ?year }} OPTIONAL {{ ?f {V.yearEnd} ?yearEnd }}
+      OPTIONAL {{ ?f {V.yearBasis} ?b . ?b skos:notation ?basis }}
       OPTIONAL {{ ?f {V.perYear} ?perYear }} OPTIONAL {{ ?f {V.openEnded} ?open }}
       OPTIONAL {{ ?f {V.amountKind} ?k . BIND(LCASE(STRAFTER(STR(?k), "#")) AS ?kind) }}
       OPTIONAL {{ ?f {V.fromTable} ?table }} OPTIONAL {{ ?f {V.rowLabel} ?row }}
@@ -27,7 +28,8 @@ def extracted_amounts(graph_store: GraphStore) -> list[dict]:
          "from_table": bool(r.table.toPython()) if r.table is not None else False,
          "row_label": str(r.row) if r.row is not None else None,
          "initiative": str(r.ilabel) if r.ilabel is not None else None, "iri": str(r.f),
-         "start": int(r.start), "recipient": str(r.rlabel) if r.rlabel is not None else None}
+         "start": int(r.start), "recipient": str(r.rlabel) if r.rlabel is not None else None,
+         "year_basis": str(r.basis) if r.basis is not None else None}
         for r in rows
     ]
 

@@ -12,13 +12,14 @@ from collections.abc import Iterator
 from rdflib import Literal
 from rdflib.namespace import RDF, RDFS, XSD
 
-from ingest.entities import extract_entities, entity_triples
+from ingest.entities import entity_triples, extract_entities
 from ingest.initiatives import find_initiatives
-from ingest.nlp import extract_quantities
-from ingest.quantities import Quantity
-from ingest.reconcile import reconcile
-from ingest.recipients import payers, recipients, state_actor, state_scope
 from ingest.model import DocumentGraph
+from ingest.nlp import extract_quantities
+from ingest.periods import PeriodContext, build_context
+from ingest.quantities import Quantity
+from ingest.recipients import payers, recipients, state_actor, state_scope
+from ingest.reconcile import reconcile
 from kg.namespace import KG, KGR
 
 
@@ -26,10 +27,21 @@ def fact_iri(doc_id: str, n: int):
     return KGR[f"doc/{doc_id}/fact/{n}"]
 
 
+def period_context_of(doc: DocumentGraph) -> PeriodContext:
+    """The document's dates and its title's and headings' periods, for the periods of its amounts."""
+    cached = getattr(doc, "_period_context", None)
+    if cached is None:
+        meta = doc.source.metadata
+        first_line = next((ln.strip() for ln in doc.source.raw.splitlines() if ln.strip()), None)
+        cached = build_context(doc.repaired.text, doc.sections, (meta.get("title"), first_line), meta.get("date_hint"))
+        doc._period_context = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def quantities_of(doc: DocumentGraph) -> list[Quantity]:
     cached = getattr(doc, "_quantities", None)
     if cached is None:
-        cached = extract_quantities(doc.repaired.text)
+        cached = extract_quantities(doc.repaired.text, period_context_of(doc))
         doc._quantities = cached  # type: ignore[attr-defined]
     return cached
 
@@ -71,6 +83,9 @@ def fact_triples(doc: DocumentGraph) -> Iterator[tuple]:
     paid = payers(quantities, doc.repaired.text, actors)
     for n in state_scope(doc.repaired.text, doc.sections, initiatives, quantities):
         paid.setdefault(n, state_actor())
+    own_date = period_context_of(doc).own_date
+    if own_date is not None:
+        yield doc.iri, KG.documentDate, own_date.literal()
     agreement = KGR[f"doc/{doc.doc_id}/agreement"]
     yield agreement, RDF.type, KG.Agreement
     yield agreement, RDFS.label, Literal(doc.source.metadata.get("title") or doc.source.key)

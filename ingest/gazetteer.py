@@ -110,6 +110,15 @@ class Gazetteer:
             ]
         return self._cache["actor_names"]
 
+    def actor_caps_pattern(self) -> tuple[re.Pattern[str], dict[str, str]]:
+        """Names written in capitals ("KRÆFTENS BEKÆMPELSE", "ÆLDRE SAGEN"): every name, any case;
+        the caller keeps only matches that are upper case and not an abbreviation of their own."""
+        if "actor_caps" not in self._cache:
+            names = {n: a.id for a in self.actors.values() for n in (a.name, *a.aliases)
+                     if n not in a.ambiguous and not n.isupper() and len(n) >= 4}
+            self._cache["actor_caps"] = (_alternation(list(names), re.IGNORECASE), {name_key(n): i for n, i in names.items()})
+        return self._cache["actor_caps"]
+
     def abbreviations(self) -> dict[str, list[str]]:
         """Abbreviation → actor ids; an abbreviation of several actors, or marked ambiguous, needs context."""
         if "abbr" not in self._cache:

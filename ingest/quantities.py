@@ -32,6 +32,11 @@ _KIND = {
     "total": KG.Total,
     "other": KG.OtherKind,
 }
+# how a year was found (kg:YearBases) and which budget document a period names (kg:BudgetDocumentKinds)
+YEAR_BASES = {"stated": KG.YearStated, "relativeToDocumentDate": KG.YearRelativeToDocumentDate,
+              "fromHeading": KG.YearFromHeading, "fromTable": KG.YearFromTable, "fromContext": KG.YearFromContext}
+BUDGET_DOCUMENTS = {"finance-act": KG.FinanceAct, "finance-bill": KG.FinanceBill, "budget": KG.AdoptedBudget,
+                    "budget-proposal": KG.BudgetProposal, "accounts": KG.Accounts}
 
 
 def squash(text: str) -> str:
@@ -68,6 +73,10 @@ class Quantity:
     sentence_start: int = 0
     sentence_end: int = 0
     quote: str = ""
+    year_basis: str | None = None  # how the year was found: a notation of kg:YearBases ("stated" …)
+    budget_document: str | None = None  # the budget document the period names: "finance-act" … (kg:BudgetDocumentKinds)
+    budget_code: str | None = None  # the code as written: "FL24", "BF-2027"
+    moved_from: int | None = None  # money moved to ``year`` from this year ("udskyde … fra 2025 til 2026")
 
     def period_label(self) -> str:
         """The period in words, Danish: "2024", "årligt fra 2025 og frem", "2024-2030", "varigt"."""
@@ -113,6 +122,20 @@ class Quantity:
             yield iri, KG.year, Literal(self.year, datatype=XSD.integer)
         if self.year_end is not None:
             yield iri, KG.yearEnd, Literal(self.year_end, datatype=XSD.integer)
+        if self.year is not None and self.year_basis:
+            yield iri, KG.yearBasis, YEAR_BASES[self.year_basis]
+        if self.budget_document:
+            yield iri, KG.budgetDocument, BUDGET_DOCUMENTS[self.budget_document]
+        if self.budget_code:
+            yield iri, KG.budgetCode, Literal(self.budget_code)
+        if self.moved_from is not None and self.year is not None:
+            move = URIRef(f"{iri}/move")
+            yield move, RDF.type, KG.YearMove
+            yield move, KG.movedAmount, iri
+            yield move, KG.fromYear, Literal(self.moved_from, datatype=XSD.integer)
+            yield move, KG.toYear, Literal(self.year, datatype=XSD.integer)
+            yield move, KG.inDocument, doc
+            yield move, RDFS.label, Literal(f"{squash(self.raw)} flyttet fra {self.moved_from} til {self.year}")
         yield iri, KG.openEnded, Literal(self.open_ended, datatype=XSD.boolean)
         yield iri, KG.perYear, Literal(self.per_year, datatype=XSD.boolean)
         if self.price_level:

@@ -28,7 +28,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 
 from ingest.numbers import parse_digits
 from ingest.quantities import Quantity
-from kg.namespace import KG, KGR
+from kg.namespace import KG
 
 CLOSING = re.compile(r"\b(?:i\s+alt|total|samlet|samlede)\b", re.I)
 NUMBERED = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})*\.?\s+\S")
