@@ -8,7 +8,8 @@ gives each quantity of one sentence the period that belongs to it:
   amount's ("48,75 mio. kr. i 2024 og 65,0 mio. kr. årligt fra 2025 og frem" → 2024; 2025 and on);
 * an expression after a clause break belongs to the next amount ("I 2025 og frem er 5 mio. kr.");
 * "herefter" continues from the year before it ("i 2026 og 200 mio. kr. årligt herefter" → 2027-);
-* coordinated amounts share a period that follows both ("40 pct. og 30 pct. frem mod 2030");
+* coordinated amounts share a period that follows both ("40 pct. og 30 pct. frem mod 2030"), as
+  do the parts of a sum ("12+4 mio. kr. i 2026", "300.000 kr. + 150.000 kr. i 2027");
 * an amount with no period of its own takes the year (only the year) of an earlier period in its
   sentence ("Af de afsatte 51,2 mio. kr. i 2024 skal 20 mio. kr. benyttes" → 2024).
 
@@ -43,8 +44,9 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("lasting", re.compile(r"\b(?:varig[te]|permanent(?:e|t)?)\b(?!\s+[a-zæøå]*(?:finansiering|midler))", re.IGNORECASE)),
 ]
 PER_YEAR = re.compile(r"\b(?:årligt|om\s+året|pr\.\s*år|per\s+år|hvert\s+år|årlige)\b", re.IGNORECASE)
-CLAUSE_BREAK = re.compile(r"[,;:()•]|\s[-–]\s|\b(?:og|men|samt|hvoraf|heraf|hvor|mens)\b", re.IGNORECASE)
-COORDINATION = re.compile(r"\s*(?:,|og|eller|samt)?\s*", re.IGNORECASE)
+# "og" after a hyphenated first part ("børne- og ungdomspsykiatrien") joins a compound, not clauses
+CLAUSE_BREAK = re.compile(r"[,;:()•]|\s[-–]\s|(?<!-\s)\bog\b|\b(?:men|samt|hvoraf|heraf|hvor|mens)\b", re.IGNORECASE)
+COORDINATION = re.compile(r"\s*(?:,|og|eller|samt|\+)?\s*", re.IGNORECASE)  # "+": the parts of "12+4 mio. kr."
 
 
 @dataclass(slots=True)

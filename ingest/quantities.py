@@ -25,6 +25,13 @@ MEASURES: tuple[str, ...] = ("money", "staff", "percent")
 KINDS: tuple[str, ...] = ("allocated", "share", "used", "total", "other")
 
 _CLASS = {"money": KG.MoneyAmount, "staff": KG.StaffFigure, "percent": KG.PercentFigure}
+# Why a figure is uncertain: flag → concept in kg:ParseFlags (kg/vocab.ttl)
+PARSE_FLAGS = {
+    "unit-far-away": KG.UnitFarAway,
+    "unit-from-header-guessed": KG.UnitFromHeaderGuessed,
+    "sign-unplaced": KG.SignUnplaced,
+    "cut-group": KG.CutGroup,
+}
 _KIND = {
     "allocated": KG.Allocated,
     "share": KG.Share,
@@ -43,8 +50,10 @@ def squash(text: str) -> str:
 class Quantity:
     """One figure in a text: where it is, what it is worth, for which period, and of which kind.
 
-    ``value`` is normalised: whole DKK for money, full-time equivalents for staff, per cent for
-    percentages. ``start``/``end`` and ``sentence_start``/``sentence_end`` are character offsets
+    ``value`` is normalised: whole DKK for money (with its sign), full-time equivalents for staff,
+    per cent for percentages. ``flags`` say why the parser is unsure of the figure (keys of
+    :data:`PARSE_FLAGS`); a flagged figure is stored as uncertain (``kg:uncertain true``), never as
+    plain fact. ``start``/``end`` and ``sentence_start``/``sentence_end`` are character offsets
     into the exact string that was given to the extractor; ``quote`` is that sentence (or table
     row) with whitespace collapsed.
     """
@@ -68,6 +77,7 @@ class Quantity:
     sentence_start: int = 0
     sentence_end: int = 0
     quote: str = ""
+    flags: tuple[str, ...] = ()  # why the parser is unsure of this figure: PARSE_FLAGS keys
 
     def period_label(self) -> str:
         """The period in words, Danish: "2024", "årligt fra 2025 og frem", "2024-2030", "varigt"."""
@@ -120,6 +130,9 @@ class Quantity:
         if self.row_label:
             yield iri, KG.rowLabel, Literal(self.row_label)
         yield iri, KG.fromTable, Literal(self.from_table, datatype=XSD.boolean)
+        yield iri, KG.uncertain, Literal(bool(self.flags), datatype=XSD.boolean)
+        for flag in self.flags:
+            yield iri, KG.parseFlag, PARSE_FLAGS[flag]
         yield iri, KG.charStart, Literal(self.start, datatype=XSD.integer)
         yield iri, KG.charEnd, Literal(self.end, datatype=XSD.integer)
         if self.quote:

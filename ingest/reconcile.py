@@ -26,8 +26,8 @@ from decimal import Decimal
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
-from ingest.numbers import parse_digits
 from ingest.quantities import Quantity
+from ingest.tables import cell_value
 from kg.namespace import KG, KGR
 
 CLOSING = re.compile(r"\b(?:i\s+alt|total|samlet|samlede)\b", re.I)
@@ -81,12 +81,12 @@ class Reconciliation:
 
 
 def _unit(q: Quantity) -> Decimal:
-    """Half the printed precision of a cell in DKK: "55,8" under "Mio. kr." → 50.000."""
-    digits = parse_digits(q.raw)
+    """Half the printed precision of a cell in DKK: "55,8" under "Mio. kr." → 50.000 (also for "-55,8")."""
+    digits = cell_value(q.raw)
     if not digits:
         return Decimal(0)
     decimals = len(q.raw.split(",", 1)[1]) if "," in q.raw else 0
-    return (q.value / digits) * Decimal(10) ** -decimals / 2
+    return abs(q.value / digits) * Decimal(10) ** -decimals / 2
 
 
 def _rows(quantities: Sequence[Quantity]) -> list[list[_Row]]:

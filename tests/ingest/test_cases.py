@@ -142,7 +142,8 @@ class Ingested:
 
 
 def kg(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, cwd=ROOT, timeout=600,
+                          check=False)
 
 
 def sparql(data_dir: Path, query: str) -> list[dict]:
