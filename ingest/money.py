@@ -10,8 +10,9 @@ word or punctuation follows, so "4 mio. borgere" is not money.
 
 Signs: "-", "−" (U+2212) and "÷" (the Danish minus) attached to the number, "÷ 2,5" and "minus
 2,5" make it negative. A sign the parser cannot place for sure — an en dash attached to the number
-("–1,1 mio. kr.", a typeset minus or a dash) or a spaced hyphen after a colon ("Resultat: - 0,4
-mio. kr.") — makes it negative *and* flags the fact ``sign-unplaced``.
+("–1,1 mio. kr.", a typeset minus or a dash) or a spaced hyphen or dash after a colon, a preposition
+or a copula ("Resultat: - 0,4 mio. kr.", "et resultat på – 0,3 mio. kr.") — makes it negative *and*
+flags the fact ``sign-unplaced``.
 
 Sums written with "+" ("15+5 mio. kr.") give one fact per part, each with the shared unit; the sum
 itself is not stored, so no SUM counts the money twice. A number cut at a group separator ("12 50
@@ -84,7 +85,8 @@ UNIT_DECLARATION = re.compile(
     re.IGNORECASE,
 )
 BARE_NUMBER = re.compile(rf"(?<![\w.,/§])(?<![\w.,/§][-–−÷])(?P<sign>÷|−|-(?=\d))?(?P<num>{DIGITS_FRACTION})(?![\w%]|,\d)")
-CUT_BEFORE = re.compile(rf"(?<![\d.,])((?:\d{{1,3}}{SPACE})+)$")
+# digit groups right before a number, cut from it by a wrong group length or a line break ("2 500\n000 kr.")
+CUT_BEFORE = re.compile(rf"(?<![\d.,])((?:\d{{1,3}}(?:{SPACE}|[ \t]*\n[ \t]*))+)$")
 
 # Words that may follow a bare scale ("6,2 mio. i 2025 og frem") for it still to be money.
 BARE_SCALE_FOLLOWERS = frozenset(
@@ -93,6 +95,9 @@ BARE_SCALE_FOLLOWERS = frozenset(
 YEAR_PREPOSITIONS = frozenset(["i", "fra", "siden", "til", "år", "efter", "før", "inden", "og", "frem", "mod", "budget", "finansloven"])
 SIGN_UNPLACED = "sign-unplaced"
 CUT_GROUP = "cut-group"
+# a spaced hyphen or dash where a dash makes no sense, after ":", "=", a preposition or a copula
+SPACED_SIGN = re.compile(r"(?:[:=]|\b(?:på|med|af|til|blev|er|var|udgør|udgjorde|udgjort)\b)[ \t]*([-–])[ \t]+$",
+                         re.IGNORECASE)
 UNIT_FAR_AWAY = "unit-far-away"
 
 
@@ -130,7 +135,8 @@ def _sign(text: str, start: int, sign: str | None) -> tuple[int, int, tuple[str,
     "÷", "−" and "minus" are minus signs; an attached hyphen is one too, except at the start of a
     line, where it may be a list bullet; an attached en dash may be a typeset minus or a dash, and a
     spaced hyphen or en dash after ":" or "=" ("Resultat: - 0,4 mio. kr.") may be a minus or a
-    dash: these are read as minus and flagged ``sign-unplaced``.
+    dash, and so is one after a preposition or copula ("et resultat på – 0,3 mio. kr."): these are
+    read as minus and flagged ``sign-unplaced``.
     """
     if sign:
         s = sign.strip().lower()
@@ -138,10 +144,10 @@ def _sign(text: str, start: int, sign: str | None) -> tuple[int, int, tuple[str,
         if s == "–" or (s == "-" and line_start):
             return -1, start, (SIGN_UNPLACED,)
         return -1, start, ()
-    lo = max(0, start - 8)
-    m = re.search(r"[:=][ \t]*([-–])[ \t]+$", text[lo:start])
+    lo = max(0, start - 16)
+    m = SPACED_SIGN.search(text, lo, start)
     if m:
-        return -1, lo + m.start(1), (SIGN_UNPLACED,)
+        return -1, m.start(1), (SIGN_UNPLACED,)
     return 1, start, ()
 
 
@@ -151,7 +157,9 @@ def _cut_group(text: str, start: int, num: str) -> tuple[int, str] | None:
     before = CUT_BEFORE.search(text, max(0, start - 24), start)
     if before is None or not re.match(rf"\d{{1,3}}(?:{SPACE}\d{{3}})*(?:,\d+)?$", num):
         return None
-    digits = re.sub(SPACE, "", before.group(1)) + re.sub(SPACE, "", num)
+    if "\n" in before.group(1) and not num.startswith("0"):
+        return None  # "… 12 13\n500 kr.": figures on two lines; "2 500\n000 kr." is one number cut
+    digits = re.sub(r"\s", "", before.group(1)) + re.sub(SPACE, "", num)
     return before.start(1), digits
 
 
@@ -225,6 +233,8 @@ def _prefix_money(m: re.Match[str], text: str) -> Quantity | None:
     value = parse_number(m.group("pnum"))
     if value is None or re.match(r"0\d", m.group("pnum")):
         return None
+    if re.fullmatch(r"(?:19|20)\d\d", m.group("pnum")) and re.match(r"\s*[-–]?\s*(?:19|20)\d\d\b", text[m.end():]):
+        return None  # "kr. 2025 2026": a table header's columns, not 2.025 kr.
     sign = -1 if m.group("psign") else 1
     factor = scale_factor(m.group("pscale")) if m.group("pscale") else 1
     unit = m.group("pcur") + (" " + m.group("pscale") if m.group("pscale") else "")

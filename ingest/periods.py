@@ -39,6 +39,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("target", re.compile(rf"\b(?:frem\s+(?:mod|til)|senest\s+i|inden)\s+{Y}", re.IGNORECASE)),
     ("from", re.compile(rf"\bfra\s+{Y}", re.IGNORECASE)),
     ("year", re.compile(rf"\b(?:i|for|allerede\s+i)\s+{Y}", re.IGNORECASE)),
+    ("year", re.compile(rf"\btil\s+{Y}(?!\s*[-–])", re.IGNORECASE)),  # "fordelt med -4,2 mio. kr. til 2026"
     ("herefter", re.compile(r"\b(?:årligt\s+)?(?:herefter|derefter)\b", re.IGNORECASE)),
     ("the_period", re.compile(r"\b(?:i|over|for)\s+(?:hele\s+)?(?:perioden|årene)\b(?!\s+(?:fra\s+)?\d)", re.IGNORECASE)),
     ("lasting", re.compile(r"\b(?:varig[te]|permanent(?:e|t)?)\b(?!\s+[a-zæøå]*(?:finansiering|midler))", re.IGNORECASE)),

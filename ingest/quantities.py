@@ -97,9 +97,10 @@ class Quantity:
         return " ".join(parts)
 
     def label(self) -> str:
-        """A readable label: "7,0 mio. kr. (2024)", "48,8 mio. kr. (2024)" for a table cell."""
+        """A readable label: "7,0 mio. kr. (2024)", "48,8 mio. kr. (2024)" for a table cell (or a bare
+        number whose unit stood apart)."""
         text = squash(self.raw)
-        if self.from_table and self.unit_text:
+        if (self.from_table or "unit-far-away" in self.flags) and self.unit_text:
             text = f"{text} {self.unit_text}"
         period = self.period_label()
         return f"{text} ({period})" if period else text

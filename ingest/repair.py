@@ -311,6 +311,8 @@ def _join(a: _Line, b: _Line, raw: str, vocab: set[str], width: float, gap: floa
         return hard
     if TWO_CELL_ROW_END.search(a.content) and TWO_CELL_ROW_END.search(" " + b.content):
         return hard  # two rows of figures, e.g. of a table with two year columns
+    if b.blanks_before and TWO_CELL_ROW_END.search(" " + b.content) and not b_first[:1].islower():
+        return hard  # a table's header or row after an empty line starts a line of its own
     if b_first[:1].islower() and not NUMERIC_ROW_END.search(a.content):
         return " "
     if a.content.endswith(TERMINAL) or NUMERIC_ROW_END.search(a.content) or NUMERIC_ROW_END.match(" " + b.content):

@@ -38,7 +38,7 @@ from ingest.numbers import parse_digits, scale_factor, whole
 from ingest.quantities import Quantity, squash
 
 _YEAR = r"(?:19|20)\d\d"
-_UNIT = r"(?:mio|mia)\.?\s?(?:kr\.?|kroner|dkk)|1\.?000\s?(?:kr\.?|dkk)|t\.\s?kr\.?|tkr\.?"
+_UNIT = r"(?:mio|mia)\.?\s?(?:kr\.?|kroner|dkk)|1\.?000\s?(?:kr\.?|dkk)|t\.\s?kr\.?|tkr\.?|kr\.|kroner|dkk"
 _PRICE_LEVEL = r"\d{2,4}\s?-\s?pl\b|pl\s?\d{2,4}\b|(?:faste\s+)?\d{4}-priser|løbende\s+priser|årets\s+priser"
 HEADER = re.compile(
     rf"(?<![\w.])\(?(?P<unit>{_UNIT})\)?"
@@ -110,6 +110,9 @@ def find_headers(text: str) -> list[_Header]:
             columns = []
             for c in re.finditer(rf"({_YEAR})(?:\s?[-–]\s?({_YEAR}))?", cols_text):
                 columns.append((int(c.group(1)), int(c.group(2)) if c.group(2) else None))
+        prefix = text[text.rfind("\n", 0, m.start()) + 1:m.start()].strip().lower()
+        if unit_factor(m.group("unit")) == 1 and prefix not in ("", "beløb i", "i", "(i", "beløb", "(beløb i"):
+            continue  # "kr. 2025 2026" in a line of prose is no header; "Beløb i kr. 2025 2026" is
         title = text[max(0, text.rfind("\n", 0, max(0, text.rfind("\n", 0, m.start()) - 1))):m.start()]
         out.append(_Header(
             start=m.start(), end=m.end(), unit=squash(m.group("unit")), factor=unit_factor(m.group("unit")),
@@ -129,7 +132,9 @@ def unit_factor(unit: str) -> int:
         return 10**9
     if u.startswith("mio"):
         return 10**6
-    return 1000 if u.startswith(("1", "t")) else scale_factor(u)
+    if u.startswith(("1", "t")):
+        return 1000
+    return 1 if u.startswith(("kr", "dkk")) else scale_factor(u)
 
 
 def price_level(text: str | None) -> str | None:
@@ -153,8 +158,8 @@ def _guessed_headers(text: str, headers: list[_Header]) -> list[_Header]:
             continue
         above = text[:m.start()].rstrip("\n")
         lines = [ln for ln in above.split("\n")[-3:] if ln.strip()][-1:]
-        if not lines or len(lines[0]) > MAX_PROSE_LINE or NUMBER_CELL.search(lines[0].split()[-1]):
-            continue
+        if not lines or len(lines[0]) > MAX_PROSE_LINE or NUMBER_CELL.fullmatch(lines[0].split()[-1]):
+            continue  # no title above, or a row of figures
         cap = None
         for cap in CAPTION_UNIT.finditer(lines[0]):
             pass

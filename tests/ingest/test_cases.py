@@ -55,15 +55,15 @@ CUT = frozenset({"cut-group"})
 
 # kind → case files; every kind of issue 14 has at least three texts
 KINDS: dict[str, list[str]] = {
-    "1 negative amounts": ["negative_1.txt", "negative_2.txt", "negative_3.txt", "negative_4.txt"],
+    "1 negative amounts": ["negative_1.txt", "negative_2.txt", "negative_3.txt", "negative_4.txt", "negative_5.txt"],
     "2 thousands grouped by spaces": ["spaces_1.txt", "spaces_2.txt", "spaces_3.txt"],
     "3 fractions and ',-'": ["fractions_1.txt", "fractions_2.txt", "fractions_3.txt"],
     "4 currency spellings": ["currency_1.txt", "currency_2.txt", "currency_3.txt", "currency_4.txt"],
     "5 sums written with '+'": ["plus_1.txt", "plus_2.txt", "plus_3.txt"],
     "6 numbers in words": ["words_1.txt", "words_2.txt", "words_3.txt", "words_4.txt"],
-    "7 units in table headers": ["headers_1.txt", "headers_2.txt", "headers_3.txt", "headers_4.txt"],
+    "7 units in table headers": ["headers_1.txt", "headers_2.txt", "headers_3.txt", "headers_4.txt", "headers_5.txt"],
     "8 text damage": ["damage_1.txt", "damage_2.txt", "damage_3.txt", "damage_4.txt"],
-    "uncertainty flags": ["flags_1.txt", "flags_2.txt", "flags_3.txt", "flags_4.txt"],
+    "uncertainty flags": ["flags_1.txt", "flags_2.txt", "flags_3.txt", "flags_4.txt", "flags_5.txt"],
 }
 
 EXPECTED: dict[str, list[F]] = {
@@ -74,6 +74,7 @@ EXPECTED: dict[str, list[F]] = {
                             [2025, 2026, 2027], M, "mio. kr.", "2025-pl"),
     "negative_4.txt": [F(-2_600_000, 2024)] + cells(
         [[900, 950], [-250, -260], [-1100, -1140], [-450, -450]], [2024, 2025], 1000, "1.000 kr."),
+    "negative_5.txt": [F(-2_700_000, 2027), F(-350_000, 2025), F(-120_000, 2026)],
     # 2. thousands grouped by U+00A0, U+202F, U+2009, U+2007, U+2008, U+200A and the plain space
     "spaces_1.txt": [F(1_750_000, 2026), F(240_000, 2027)],
     "spaces_2.txt": [F(312_500, 2025), F(87_250, 2026), F(1_045_000, 2027)],
@@ -104,6 +105,9 @@ EXPECTED: dict[str, list[F]] = {
     "headers_3.txt": cells([[3.0, 3.0, 3.0], [2.5, 2.5, 2.5], [5.5, 5.5, 5.5]], [2025, 2026, 2027], M,
                            "mio. kr.", "2024-pl"),
     "headers_4.txt": cells([[2400, 2450], [5100, 5200], [7500, 7650]], [2026, 2027], 1000, "1000 kr.", "2026-pl"),
+    # "Beløb i kr." (whole kroner); a years line under a title "(mio. kr., 2026-pl)": a guess, flagged
+    "headers_5.txt": cells([[18_000, 18_500], [6_500, 6_000], [24_500, 24_500]], [2025, 2026], 1, "kr.")
+    + cells([[0.9, 1.0]], [2026, 2027], M, "mio. kr.", "2026-pl", GUESSED),
     # 8. text damage: soft hyphens, ligatures, mojibake
     "damage_1.txt": [F(1_600_000, 2025)],
     "damage_2.txt": [F(9_500_000, 2026), F(400_000, 2027)],
@@ -115,11 +119,12 @@ EXPECTED: dict[str, list[F]] = {
     "flags_3.txt": [F(1_250_000, 2025, CUT), F(75_000, 2026, CUT)],
     "flags_4.txt": cells([[1.2, 1.4, 1.6], [0.8, 0.8, 0.8], [2.0, 2.2, 2.4]], [2025, 2026, 2027], M,
                          "mio. kr.", None, GUESSED),
+    "flags_5.txt": [F(-300_000, 2025, SIGN), F(32_500, 2026, CUT)],
 }
 
 # tables whose parts (negative rows included) add up to their stated total: years reconciled
 BALANCED_TABLES = {"negative_3.txt": 3, "negative_4.txt": 2, "headers_1.txt": 3, "headers_2.txt": 3,
-                   "headers_3.txt": 3, "headers_4.txt": 2, "flags_4.txt": 3}
+                   "headers_3.txt": 3, "headers_4.txt": 2, "headers_5.txt": 2, "flags_4.txt": 3}
 
 # repaired words that search must find, and the damaged forms that must be gone
 REPAIRED_WORDS = {
