@@ -15,7 +15,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 from ingest.entities import extract_entities, entity_triples
 from ingest.initiatives import find_initiatives
 from ingest.quantities import Quantity, extract_quantities
-from ingest.reconcile import reconcile
+from ingest.reconcile import reconcile, written_sums
 from ingest.recipients import payers, recipients, state_actor, state_scope
 from kg.model import DocumentGraph
 from kg.namespace import KG, KGR
@@ -85,7 +85,7 @@ def fact_triples(doc: DocumentGraph) -> Iterator[tuple]:
 
 def reconciliation_triples(doc: DocumentGraph, quantities: list[Quantity], by_quantity: dict) -> Iterator[tuple]:
     """Stated totals checked against their parts; the parts' initiatives are part of the total's group."""
-    for n, r in enumerate(reconcile(quantities)):
+    for n, r in enumerate(reconcile(quantities) + written_sums(quantities)):
         yield from r.triples(KGR[f"doc/{doc.doc_id}/reconciliation/{n}"], doc.iri, lambda i: fact_iri(doc.doc_id, i))
         group = by_quantity.get(r.total)
         if group is None or group.source != "table-total":

@@ -14,8 +14,10 @@ Signs: "-", "−" (U+2212) and "÷" (the Danish minus) attached to the number, "
 or a copula ("Resultat: - 0,4 mio. kr.", "et resultat på – 0,3 mio. kr.") — makes it negative *and*
 flags the fact ``sign-unplaced``.
 
-Sums written with "+" ("15+5 mio. kr.") give one fact per part, each with the shared unit; the sum
-itself is not stored, so no SUM counts the money twice. A number cut at a group separator ("12 50
+Sums written with "+" ("15+5 mio. kr.", "(15+5) mio. kr.") give one fact per part, each with the
+shared unit. A sum the text states too ("10 + 2 = 12 mio. kr.") is a fact of kind total whose
+``sum_of`` are the parts (stored as a kg:Reconciliation of the parts against it), so no SUM of
+allocations counts the money twice. A number cut at a group separator ("12 50
 000 kr.": groups of the wrong length) is read with all its digits and flagged ``cut-group``; a
 group of zeros cut off from its number ("000 kr.") is no fact at all: 0 kr. is stored only when the
 text says 0. A unit stated apart from its numbers ("Tilskuddet (mio. kr.) udgør 3,5 i 2025") is
@@ -55,19 +57,21 @@ _QUAL = "|".join(re.escape(q).replace(r"\ ", r"\s+") for q in QUALIFIERS)
 NUM = rf"(?:{DIGITS_FRACTION}|\b{WORDS}\b)"
 _GAP = "[ \t\u00a0]*"
 _RANGE = rf"(?:mellem\s+(?P<between>{NUM})\s+og\s+|(?P<lo>{NUM})\s*(?:[-–]|til)\s*)?"
-_PLUS = rf"(?P<plus>(?:{NUM}{_GAP}\+{_GAP})+)"  # "15+5 mio. kr.": the parts before the last
+_PLUS = rf"(?P<plus>(?P<paren>\({_GAP})?(?:{NUM}{_GAP}\+{_GAP})+)"  # "15+5 mio. kr.", "(15+5) mio. kr.": parts before the last
 # A sign before the number: "÷" (the Danish minus, also spaced), "−" (U+2212), "minus", or a hyphen or
 # en dash attached to the digits. Never a hyphen after a word or number ("2024-4,2", "F-35").
 _SIGN = r"(?P<sign>÷[ \u00a0]?|−[ \u00a0]?|minus\s+|[-–](?=\d))"
 _NUMBER = (rf"(?<![\w.,/§])(?<![\w.,/§][-–−÷])(?:(?P<qual>{_QUAL})\s+)?{_SIGN}?"
-           rf"(?:{_PLUS}|{_RANGE})(?P<num>{NUM})")
+           rf"(?:{_PLUS}|{_RANGE})(?P<num>{NUM})(?(paren){_GAP}\))"
+           rf"(?(plus)(?:{_GAP}={_GAP}(?P<total>{NUM}))?)")  # "10 + 2 = 12 mio. kr.": a written sum
 MARK = r"(?:,[-–](?![\w]))"  # the whole-kroner mark: "500.000,- kr.", "kr. 500.000,-", "500.000 kr.,-"
 
 SCALE = r"(?:mia\.?|milliard(?:er)?|mrd\.|mio\.?|mill\.|million(?:er)?|mln\.|tusinde?)"
 THOUSANDS = r"(?:t\.\s?kr\.?|tkr\.?|1\.000\s+kr\.)"
 CURRENCY = r"(?:kr\.?|kroner|dkr\.?|d\.\s?kr\.?|DKK)(?![\wæøå])"
 MONEY = re.compile(
-    rf"{_NUMBER}(?P<mark>{MARK})?\s*(?P<unit>{THOUSANDS}|{SCALE}(?:\s*{CURRENCY})?|{CURRENCY}){MARK}?"
+    rf"{_NUMBER}(?:(?P<mark>{MARK})?\s*(?P<unit>{THOUSANDS}|{SCALE}(?:\s*{CURRENCY})?|{CURRENCY}){MARK}?"
+    rf"|(?P<bare_mark>{MARK}))"  # "500.000,-" alone: the mark says whole kroner
     rf"|(?<![\w.])(?P<pcur>kr\.?|dkr\.?|DKK)[ \t\u00a0]?(?P<psign>÷[ \u00a0]?|−|-(?=\d))?(?P<pnum>{DIGITS_FRACTION})"
     rf"(?!\w){MARK}?(?:\s*(?P<pscale>{SCALE}))?",
     re.IGNORECASE,
@@ -195,7 +199,7 @@ def _number_quantity(m: re.Match[str], text: str, measure: str, factor: int, uni
     qual = _qualifier(m) if start == m.start() else None
     out: list[Quantity] = []
     if m.group("plus"):
-        for part in re.finditer(r"[^+]+", m.group("plus")):
+        for part in re.finditer(r"[^+(]+", m.group("plus")):
             piece = part.group(0)
             if not piece.strip():
                 continue
@@ -218,10 +222,18 @@ def _number_quantity(m: re.Match[str], text: str, measure: str, factor: int, uni
     if measure == "money":
         value = whole(value * factor)
         value_max = whole(value_max * factor) if value_max is not None else None
+    end = m.end("num") if m.group("total") else m.end()
     out.append(Quantity(
-        start=start, end=m.end(), raw=text[start:m.end()], measure=measure, value=value,  # type: ignore[arg-type]
+        start=start, end=end, raw=text[start:end], measure=measure, value=value,  # type: ignore[arg-type]
         value_max=value_max, qualifier=qual, unit_text=squash(unit), flags=flags,
     ))
+    total = _value(m, "total")
+    if total is not None and m.group("plus"):  # the written sum: a total of the parts, never counted beside them
+        out.append(Quantity(
+            start=m.start("total"), end=m.end(), raw=text[m.start("total"):m.end()], measure=measure,  # type: ignore[arg-type]
+            value=whole(total * factor) if measure == "money" else total, unit_text=squash(unit), flags=flags,
+            kind="total", sum_of=tuple(out),
+        ))
     return out
 
 
@@ -258,12 +270,12 @@ def find_money(text: str) -> list[Quantity]:
             if q is not None:
                 out.append(q)
             continue
-        unit = m.group("unit")
+        unit = m.group("unit") or m.group("bare_mark")
         if _is_year_like(m.group("num"), text, m.start("num")):
             continue
         if re.fullmatch(SCALE, unit.strip(), re.IGNORECASE) and not _bare_scale_ok(text, m.end()):
             continue
-        if re.fullmatch(CURRENCY, unit.strip(), re.IGNORECASE):
+        if m.group("bare_mark") or re.fullmatch(CURRENCY, unit.strip(), re.IGNORECASE):
             factor = 1
         elif re.fullmatch(THOUSANDS, unit.strip(), re.IGNORECASE):
             factor = 1000

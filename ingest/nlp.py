@@ -171,6 +171,9 @@ def da_amount_kinds(doc: Doc) -> Doc:
         elif not in_item:
             lead_in = None
         last_end = e
+    for q in doc._.quantities or []:
+        if q.sum_of:
+            q.kind = "total"  # a written sum ("10 + 2 = 12 mio. kr.") totals its parts
     return doc
 
 

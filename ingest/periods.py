@@ -47,7 +47,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 PER_YEAR = re.compile(r"\b(?:årligt|om\s+året|pr\.\s*år|per\s+år|hvert\s+år|årlige)\b", re.IGNORECASE)
 # "og" after a hyphenated first part ("børne- og ungdomspsykiatrien") joins a compound, not clauses
 CLAUSE_BREAK = re.compile(r"[,;:()•]|\s[-–]\s|(?<!-\s)\bog\b|\b(?:men|samt|hvoraf|heraf|hvor|mens)\b", re.IGNORECASE)
-COORDINATION = re.compile(r"\s*(?:,|og|eller|samt|\+)?\s*", re.IGNORECASE)  # "+": the parts of "12+4 mio. kr."
+COORDINATION = re.compile(r"\s*(?:,|og|eller|samt|\+|=)?\s*", re.IGNORECASE)  # "+", "=": "10 + 2 = 12 mio. kr."
 
 
 @dataclass(slots=True)

@@ -78,6 +78,7 @@ class Quantity:
     sentence_end: int = 0
     quote: str = ""
     flags: tuple[str, ...] = ()  # why the parser is unsure of this figure: PARSE_FLAGS keys
+    sum_of: tuple[Quantity, ...] = ()  # a written sum's parts ("10 + 2 = 12 mio. kr." → the 10 and the 2)
 
     def period_label(self) -> str:
         """The period in words, Danish: "2024", "årligt fra 2025 og frem", "2024-2030", "varigt"."""
@@ -98,9 +99,10 @@ class Quantity:
 
     def label(self) -> str:
         """A readable label: "7,0 mio. kr. (2024)", "48,8 mio. kr. (2024)" for a table cell (or a bare
-        number whose unit stood apart)."""
+        number whose unit stood apart: "10 mio. kr." of "10 + 2 mio. kr.")."""
         text = squash(self.raw)
-        if (self.from_table or "unit-far-away" in self.flags) and self.unit_text:
+        bare = not re.search(r"[^\W\d_]", text)  # "3,5", "10" of "10 + 2 mio. kr.": the unit stood apart
+        if (self.from_table or bare) and self.unit_text and self.unit_text not in text:
             text = f"{text} {self.unit_text}"
         period = self.period_label()
         return f"{text} ({period})" if period else text

@@ -39,6 +39,10 @@ LIST_START = re.compile(
 NUMERIC_CELL = r"(?:[-−÷]?\d{1,3}(?:\.\d{3})*(?:,\d+)?|(?:19|20)\d\d|-|–|÷|−)"
 NUMERIC_ROW_END = re.compile(rf"(?:\s{NUMERIC_CELL}){{3,}}\s*$")
 TWO_CELL_ROW_END = re.compile(rf"(?:\s{NUMERIC_CELL}){{2,}}\s*$")  # rows of a table with two columns
+_UNIT = (r"(?:\(?(?:(?:alle\s+)?beløb(?:ene)?\s+(?:er\s+)?)?(?:i\s+)?(?:(?:mio|mia)\.?\s?kr\.?|1\.?000\s?kr\.?|t\.\s?kr\.?|tkr\.?)"
+         r"|(?:beløb(?:ene)?\s+(?:er\s+)?)?i\s+kr\.|\(kr\.)")  # a bare "kr." on a line is the end of a sentence
+UNIT_LINE = re.compile(rf"{_UNIT}(?:,?\s*\(?[\w -]*(?:pl|priser)\)?)?\)?", re.IGNORECASE)  # "(1.000 kr.)" alone
+UNIT_AFTER_YEARS = re.compile(rf"(?:\s(?:19|20)\d\d){{2,}}\s+{_UNIT}[^\n]*$", re.IGNORECASE)  # "2025 2026 (mio. kr.)"
 CONNECTORS = frozenset(
     "og i til af for med på at der som en et de den det fra om mellem under over ved samt eller hvor "
     "hvis når men så end efter inden uden mod hos ikke er blev bliver kan skal vil har have har".split()
@@ -309,10 +313,12 @@ def _join(a: _Line, b: _Line, raw: str, vocab: set[str], width: float, gap: floa
     hard = "\n\n" if (b.ws_before or b.blanks_before > gap or page_break and a.content.endswith(TERMINAL)) else "\n"
     if LIST_START.match(b.content) or a.content.endswith(":"):
         return hard
-    if TWO_CELL_ROW_END.search(a.content) and TWO_CELL_ROW_END.search(" " + b.content):
-        return hard  # two rows of figures, e.g. of a table with two year columns
+    if TWO_CELL_ROW_END.search(a.content) and (TWO_CELL_ROW_END.search(" " + b.content) or b.blanks_before):
+        return hard  # two rows of figures (a table with two year columns), or a row before an empty line
     if b.blanks_before and TWO_CELL_ROW_END.search(" " + b.content) and not b_first[:1].islower():
         return hard  # a table's header or row after an empty line starts a line of its own
+    if UNIT_LINE.fullmatch(a.content) or UNIT_LINE.fullmatch(b.content) or UNIT_AFTER_YEARS.search(a.content):
+        return hard  # "(1.000 kr.)" alone over a table's years, "2025 2026 (mio. kr.)": table headers
     if b_first[:1].islower() and not NUMERIC_ROW_END.search(a.content):
         return " "
     if a.content.endswith(TERMINAL) or NUMERIC_ROW_END.search(a.content) or NUMERIC_ROW_END.match(" " + b.content):

@@ -12,9 +12,10 @@ the label. :func:`find_tables` reads the lines after each header and recovers th
 * the unit may stand in brackets ("(1.000 kr.) 2025 2026", "1000 kr.", "Mio. kr. (24-pl)") and be
   followed by a price level ("2024-pl", "(24-pl)" = "2024-pl", "løbende priser"); unit and price
   level go on every cell's fact;
-* a header line of years without a unit ("Indsats 2025 2026 2027") takes the unit of the table's
-  title just above it ("Tabel 3. Midler … (mio. kr.)"): its cells are flagged
-  ``unit-from-header-guessed``;
+* the unit may follow the years ("2025 2026 2027 (mio. kr.)"), or stand on a line of its own just
+  above them ("(1.000 kr.)", "Beløb i mio. kr."); a header line of years without a unit
+  ("Indsats 2025 2026 2027") under a title that names one ("Tabel 3. Midler … (mio. kr.)") takes
+  the title's unit, a guess: its cells are flagged ``unit-from-header-guessed``;
 * a row with one cell fewer than the header has columns lacks the first column (an earlier
   period); a row with fewer still stops early ("100,0" under 2024 … 2030 is 2024); a row with
   more cells than its header uses an earlier header of the same table with that many columns;
@@ -49,9 +50,12 @@ HEADER = re.compile(
 )
 # a line of year columns with no unit, under a title that states it ("Indsats 2025 2026 2027")
 YEARS_LINE = re.compile(
-    rf"^[ \t]*(?P<label>[A-Za-zÆØÅæøå][^\d\n]{{0,40}}?)?(?P<cols>(?:[ \t]*{_YEAR}(?:\s?[-–]\s?{_YEAR})?){{2,}})[ \t]*$",
-    re.MULTILINE,
+    rf"^[ \t]*(?P<label>[A-Za-zÆØÅæøå][^\d\n]{{0,40}}?)?(?P<cols>(?:[ \t]*{_YEAR}(?:\s?[-–]\s?{_YEAR})?){{2,}})"
+    rf"(?:[ \t]+\(?(?P<unit>{_UNIT})(?:\s*,?\s*(?P<pl>{_PRICE_LEVEL}))?\)?)?[ \t]*$",  # "2025 2026 (mio. kr.)"
+    re.MULTILINE | re.IGNORECASE,
 )
+# words that may stand beside the unit on a line of its own ("Beløb i 1.000 kr."): then the unit is no guess
+UNIT_LINE_WORDS = frozenset({"beløb", "beløbene", "alle", "er", "i", "angivet", "anført", "opgjort"})
 CAPTION_UNIT = re.compile(rf"(?<![\w.])\(?(?:i\s+)?(?P<unit>{_UNIT})(?:\s*,?\s*(?P<pl>{_PRICE_LEVEL}))?\)?", re.IGNORECASE)
 NUMBER_CELL = re.compile(r"(?:[÷−] ?|-)?(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:[\u00a0\u2000-\u200a\u202f]\d{3})+(?:,\d+)?|\d+(?:,\d+)?)")
 AT_LEAST_CELL = re.compile(r"(\d{1,3}(?:\.\d{3})*(?:,\d+)?)\+[A-ZÆØÅ]")
@@ -156,6 +160,15 @@ def _guessed_headers(text: str, headers: list[_Header]) -> list[_Header]:
             continue
         if m.group("label") and len(m.group("label").split()) > 3:
             continue
+        columns: list[tuple[int | None, int | None]] = [
+            (int(c.group(1)), int(c.group(2)) if c.group(2) else None)
+            for c in re.finditer(rf"({_YEAR})(?:\s?[-–]\s?({_YEAR}))?", m.group("cols"))]
+        start = m.start("cols") if m.group("label") else m.start()
+        if m.group("unit"):  # the unit after the years, on the header line itself
+            out.append(_Header(start=start, end=m.end(), unit=squash(m.group("unit")), factor=unit_factor(m.group("unit")),
+                               price_level=price_level(m.group("pl")), columns=columns, per_year=False,
+                               remarks=False, cost=False))
+            continue
         above = text[:m.start()].rstrip("\n")
         lines = [ln for ln in above.split("\n")[-3:] if ln.strip()][-1:]
         if not lines or len(lines[0]) > MAX_PROSE_LINE or NUMBER_CELL.fullmatch(lines[0].split()[-1]):
@@ -165,13 +178,12 @@ def _guessed_headers(text: str, headers: list[_Header]) -> list[_Header]:
             pass
         if cap is None:
             continue
-        columns: list[tuple[int | None, int | None]] = [
-            (int(c.group(1)), int(c.group(2)) if c.group(2) else None)
-            for c in re.finditer(rf"({_YEAR})(?:\s?[-–]\s?({_YEAR}))?", m.group("cols"))]
+        rest = (lines[0][:cap.start()] + " " + lines[0][cap.end():]).lower()
+        alone = all(w in UNIT_LINE_WORDS for w in re.findall(r"[^\W\d_]+", rest))  # "(1.000 kr.)", "Beløb i mio. kr."
         out.append(_Header(
-            start=m.start("cols") if m.group("label") else m.start(), end=m.end(), unit=squash(cap.group("unit")),
+            start=start, end=m.end(), unit=squash(cap.group("unit")),
             factor=unit_factor(cap.group("unit")), price_level=price_level(cap.group("pl")), columns=columns,
-            per_year=False, remarks=False, cost=COST_TABLE.search(lines[0]) is not None, guessed=True,
+            per_year=False, remarks=False, cost=COST_TABLE.search(lines[0]) is not None, guessed=not alone,
         ))
     return out
 

@@ -57,11 +57,12 @@ CUT = frozenset({"cut-group"})
 KINDS: dict[str, list[str]] = {
     "1 negative amounts": ["negative_1.txt", "negative_2.txt", "negative_3.txt", "negative_4.txt", "negative_5.txt"],
     "2 thousands grouped by spaces": ["spaces_1.txt", "spaces_2.txt", "spaces_3.txt"],
-    "3 fractions and ',-'": ["fractions_1.txt", "fractions_2.txt", "fractions_3.txt"],
+    "3 fractions and ',-'": ["fractions_1.txt", "fractions_2.txt", "fractions_3.txt", "fractions_4.txt"],
     "4 currency spellings": ["currency_1.txt", "currency_2.txt", "currency_3.txt", "currency_4.txt"],
-    "5 sums written with '+'": ["plus_1.txt", "plus_2.txt", "plus_3.txt"],
+    "5 sums written with '+'": ["plus_1.txt", "plus_2.txt", "plus_3.txt", "plus_4.txt"],
     "6 numbers in words": ["words_1.txt", "words_2.txt", "words_3.txt", "words_4.txt"],
-    "7 units in table headers": ["headers_1.txt", "headers_2.txt", "headers_3.txt", "headers_4.txt", "headers_5.txt"],
+    "7 units in table headers": ["headers_1.txt", "headers_2.txt", "headers_3.txt", "headers_4.txt", "headers_5.txt",
+                                 "headers_6.txt"],
     "8 text damage": ["damage_1.txt", "damage_2.txt", "damage_3.txt", "damage_4.txt"],
     "uncertainty flags": ["flags_1.txt", "flags_2.txt", "flags_3.txt", "flags_4.txt", "flags_5.txt"],
 }
@@ -83,6 +84,7 @@ EXPECTED: dict[str, list[F]] = {
     "fractions_1.txt": [F(2_500_000, 2025), F(1_250_000, 2026), F(4_750_000, 2027)],
     "fractions_2.txt": [F(750_000, 2025), F(820_000, 2026)],
     "fractions_3.txt": [F(500_000_000, 2024), F(425_000, 2025), F(95_000, 2026), F(60_000, 2027)],
+    "fractions_4.txt": [F(45_000, 2025), F(47_500, 2026)],  # ",-" alone says whole kroner
     # 4. currency spellings before and after the number
     "currency_1.txt": [F(6_400_000, 2025), F(1_900_000, 2026), F(75_000, 2025)],
     "currency_2.txt": [F(3_250_000, 2025), F(2_750_000, 2026), F(640_000, 2027), F(410_000, 2028)],
@@ -93,6 +95,8 @@ EXPECTED: dict[str, list[F]] = {
     "plus_1.txt": [F(12_000_000, 2026), F(4_000_000, 2026)],
     "plus_2.txt": [F(2_500_000, 2025), F(1_500_000, 2025)],
     "plus_3.txt": [F(300_000, 2027), F(150_000, 2027), F(7_000_000, 2028), F(3_000_000, 2028), F(2_000_000, 2028)],
+    # "10 + 2 = 12 mio. kr.": the 12 is stored too, as a total of the parts (see SUMS)
+    "plus_4.txt": [F(10_000_000, 2025), F(2_000_000, 2025), F(12_000_000, 2025), F(6_000_000, 2026), F(1_000_000, 2026)],
     # 6. numbers in words, inflected and compound
     "words_1.txt": [F(4_000_000, 2025), F(250_000_000, 2026), F(1_500_000, 2027)],
     "words_2.txt": [F(3_500_000, 2025), F(2_800_000, 2026), F(11_000_000, 2027)],
@@ -108,6 +112,9 @@ EXPECTED: dict[str, list[F]] = {
     # "Beløb i kr." (whole kroner); a years line under a title "(mio. kr., 2026-pl)": a guess, flagged
     "headers_5.txt": cells([[18_000, 18_500], [6_500, 6_000], [24_500, 24_500]], [2025, 2026], 1, "kr.")
     + cells([[0.9, 1.0]], [2026, 2027], M, "mio. kr.", "2026-pl", GUESSED),
+    # "(1.000 kr.)" on a line of its own over the years; "2025 2026 (mio. kr., 25-pl)": no guesses
+    "headers_6.txt": cells([[640, 660], [360, 340], [1000, 1000]], [2025, 2026], 1000, "1.000 kr.")
+    + cells([[0.6, 0.6]], [2025, 2026], M, "mio. kr.", "2025-pl"),
     # 8. text damage: soft hyphens, ligatures, mojibake
     "damage_1.txt": [F(1_600_000, 2025)],
     "damage_2.txt": [F(9_500_000, 2026), F(400_000, 2027)],
@@ -124,7 +131,8 @@ EXPECTED: dict[str, list[F]] = {
 
 # tables whose parts (negative rows included) add up to their stated total: years reconciled
 BALANCED_TABLES = {"negative_3.txt": 3, "negative_4.txt": 2, "headers_1.txt": 3, "headers_2.txt": 3,
-                   "headers_3.txt": 3, "headers_4.txt": 2, "headers_5.txt": 2, "flags_4.txt": 3}
+                   "headers_3.txt": 3, "headers_4.txt": 2, "headers_5.txt": 2, "headers_6.txt": 2, "flags_4.txt": 3,
+                   "plus_4.txt": 1}  # a written sum is reconciled with its parts too
 
 # repaired words that search must find, and the damaged forms that must be gone
 REPAIRED_WORDS = {
@@ -254,6 +262,21 @@ def test_tables_that_add_up_reconcile_as_balanced(ingested, name):
     assert len(rows) == BALANCED_TABLES[name], rows
     assert {r["status"] for r in rows} == {"balanced"}, rows
     assert all(r["stated"] == r["computed"] for r in rows), rows
+
+
+def test_a_written_sum_is_a_total_of_its_parts_and_no_sum_counts_it_twice(ingested):
+    rows = sparql(ingested.data_dir, """
+        SELECT ?total ?kind (GROUP_CONCAT(STR(?part); separator=" ") AS ?parts) WHERE {
+          ?r kg:reconciles ?t ; kg:summand ?p ; kg:inDocument/kg:sourceKey "plus_4.txt" .
+          ?t kg:value ?total ; kg:amountKind/skos:notation ?kind . ?p kg:value ?part .
+        } GROUP BY ?total ?kind""")
+    assert [(float(r["total"]), r["kind"], sorted(float(v) for v in r["parts"].split())) for r in rows] == [
+        (12_000_000.0, "total", [2_000_000.0, 10_000_000.0])]
+    # the sum of allocations (what a SUM over the money views counts) is that of the parts only
+    allocated = sparql(ingested.data_dir, """
+        SELECT (SUM(?v) AS ?sum) WHERE { ?f a kg:MoneyAmount ; kg:value ?v ; kg:year 2025 ;
+          kg:amountKind kg:Allocated ; kg:inDocument/kg:sourceKey "plus_4.txt" }""")
+    assert float(allocated[0]["sum"]) == 12_000_000.0
 
 
 @pytest.mark.parametrize("name", sorted(REPAIRED_WORDS))
