@@ -12,7 +12,8 @@ from api.problems import PROBLEM_RESPONSES
 from kg import browse, money
 
 router = APIRouter(prefix="/money", tags=["money"])
-FLOW_COLUMNS = ("year", "payer", "initiative_label", "recipient", "kind", "dkk", "reconciliation", "mismatch", "initiative")
+FLOW_COLUMNS = ("year", "payer", "initiative_label", "recipient", "kind", "dkk", "reconciliation", "mismatch", "initiative",
+                "uncertain")
 RECONCILIATION_COLUMNS = ("doc_key", "label", "year", "status", "stated", "computed", "difference", "parts", "iri")
 
 
@@ -34,8 +35,8 @@ def money_flows(request: Request, services: Services,
                 format: Annotated[str | None, Query(pattern="^(json|csv)$")] = None,
                 ) -> Any:
     """Allocated money and shares aggregated per year; money restated in several documents counts once.
-    Each row says whether its figures take part in a reconciled total (`reconciliation`, `mismatch`).
-    CSV with `?format=csv` or `Accept: text/csv`."""
+    Each row says whether its figures take part in a reconciled total (`reconciliation`, `mismatch`)
+    and how many of them the parser was unsure of (`uncertain`). CSV with `?format=csv` or `Accept: text/csv`."""
     rows = money.flows(services.store, year, payer, recipient)
     if wants_csv(request, format):
         return Response(browse.to_csv(rows, FLOW_COLUMNS), media_type="text/csv",

@@ -18,8 +18,8 @@ from ingest.model import DocumentGraph
 from ingest.nlp import extract_quantities
 from ingest.periods import PeriodContext, build_context
 from ingest.quantities import Quantity
+from ingest.reconcile import reconcile, written_sums
 from ingest.recipients import payers, recipients, state_actor, state_scope
-from ingest.reconcile import reconcile
 from kg.namespace import KG, KGR
 
 
@@ -114,7 +114,7 @@ def fact_triples(doc: DocumentGraph) -> Iterator[tuple]:
 
 def reconciliation_triples(doc: DocumentGraph, quantities: list[Quantity], by_quantity: dict) -> Iterator[tuple]:
     """Stated totals checked against their parts; the parts' initiatives are part of the total's group."""
-    for n, r in enumerate(reconcile(quantities)):
+    for n, r in enumerate(reconcile(quantities) + written_sums(quantities)):
         yield from r.triples(KGR[f"doc/{doc.doc_id}/reconciliation/{n}"], doc.iri, lambda i: fact_iri(doc.doc_id, i))
         group = by_quantity.get(r.total)
         if group is None or group.source != "table-total":

@@ -39,7 +39,7 @@ if not Doc.has_extension("period_context"):  # an ingest.periods.PeriodContext: 
 ABBREVIATIONS = frozenset(
     ["ca", "mio", "mia", "mill", "jf", "mhp", "bl.a", "m.v", "mv", "f.eks", "fx", "hhv", "inkl", "ekskl", "evt", "nr", "pkt", "stk", "vedr", "iht", "dvs", "osv", "d", "pga", "ift", "mht", "etc", "tlf", "kl", "ml", "dr", "st", "sml", "resp", "cand", "adm", "ang", "gl", "ø", "m.m", "bl", "inkl.", "mrd", "mln", "t.kr", "tkr", "kap", "afs", "jvf"]
 )
-SOFT_ABBREVIATIONS = frozenset({"kr", "pct", "mio.kr"})  # end a sentence before a capital letter
+SOFT_ABBREVIATIONS = frozenset({"kr", "dkr", "pct", "mio.kr", "mia.kr"})  # end a sentence before a capital letter
 _END = re.compile(r"[.!?](?=[\"”’)]?\s)")
 _BULLET = re.compile(r"\n[ \t]*(?:[-–•*▪●]|\d{1,2}[.)])\s")
 SHORT_LINE = 60
@@ -186,6 +186,9 @@ def da_amount_kinds(doc: Doc) -> Doc:
         elif not in_item:
             lead_in = None
         last_end = e
+    for q in doc._.quantities or []:
+        if q.sum_of:
+            q.kind = "total"  # a written sum ("10 + 2 = 12 mio. kr.") totals its parts
     return doc
 
 

@@ -70,6 +70,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("year", re.compile(rf"\b(?:{PART}(?:\s+{MONTH})?|(?:i|fra|inden|senest)\s+(?:{QUARTER}|{HALF}|{SEASON}|{MONTH}))\s+{Y}",
                         re.IGNORECASE)),
     ("year", re.compile(rf"\b(?:i|for|allerede\s+i)\s+{Y}", re.IGNORECASE)),
+    ("year", re.compile(rf"\btil\s+{Y}(?!\s*[-–])", re.IGNORECASE)),  # "fordelt med -4,2 mio. kr. til 2026"
     ("relative", re.compile(
         r"\b(?:(fra|til|i)\s+)?(?:(næste|sidste|forrige|indeværende|dette|det\s+kommende)\s+år(?![\wæøå])"
         r"|(i\s+år)(?!\s*(?:19|20)\d\d)(?![\wæøå])|i\s+(fjor))", re.IGNORECASE)),
@@ -83,8 +84,9 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 PER_YEAR = re.compile(r"\b(?:årligt|om\s+året|pr\.\s*år|per\s+år|hvert\s+år|årlige|hvert\s+af\s+(?:årene|de))\b",
                       re.IGNORECASE)
-CLAUSE_BREAK = re.compile(r"[,;:()•]|\s[-–]\s|\b(?:og|men|samt|hvoraf|heraf|hvor|mens)\b", re.IGNORECASE)
-COORDINATION = re.compile(r"\s*(?:,|og|eller|samt)?\s*", re.IGNORECASE)
+# "og" after a hyphenated first part ("børne- og ungdomspsykiatrien") joins a compound, not clauses
+CLAUSE_BREAK = re.compile(r"[,;:()•]|\s[-–]\s|(?<!-\s)\bog\b|\b(?:men|samt|hvoraf|heraf|hvor|mens)\b", re.IGNORECASE)
+COORDINATION = re.compile(r"\s*(?:,|og|eller|samt|\+|=)?\s*", re.IGNORECASE)  # "+", "=": "10 + 2 = 12 mio. kr."
 MOVE_VERB = re.compile(r"\b(?:udskyd|flyt|overfør|fremryk|viderefør|forskyd)[a-zæøå]*", re.IGNORECASE)
 MOVE_SPAN = re.compile(rf"\b(?:fra|i)\s+(?:[a-zæøå]+\s+){{0,2}}?{Y}\s+til\s+{Y2}", re.IGNORECASE)
 MOVE_TO = re.compile(rf"\b(?:udskyd|flyt|overfør|fremryk|viderefør|forskyd)[a-zæøå]*\s+(?:\S+\s+){{0,3}}?til\s+{Y2}",

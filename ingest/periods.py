@@ -13,7 +13,8 @@ found (``Quantity.year_basis``, the concepts of ``kg:YearBases`` in kg/vocab.ttl
 * "herefter" continues from the year before it ("i 2026 og 200 mio. kr. årligt herefter" → 2027-);
   "i de efterfølgende år frem til 2026" runs from the year after the one before it to 2026, per
   year ("300 mio. kr. i 2023 og 350 mio. kr. i de efterfølgende år frem til 2026" → 2024-2026);
-* coordinated amounts share a period that follows both ("40 pct. og 30 pct. frem mod 2030");
+* coordinated amounts share a period that follows both ("40 pct. og 30 pct. frem mod 2030"), as
+  do the parts of a sum ("12+4 mio. kr. i 2026", "300.000 kr. + 150.000 kr. i 2027");
 * "end sidste år", "end i 2021", "i forhold til 2022" compare and date nothing;
 * an amount with no period of its own takes the year (only the year) of an earlier period in its
   sentence ("Af de afsatte 51,2 mio. kr. i 2024 skal 20 mio. kr. benyttes" → 2024, fromContext);

@@ -39,6 +39,9 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
     timings: dict[str, float] = field(default_factory=dict)
+    # per stored document: (facts flagged as uncertain, flag → facts) and the text damage repaired
+    flagged: dict[str, tuple[int, dict[str, int]]] = field(default_factory=dict)
+    repairs: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -241,7 +244,31 @@ def _store_one(path, source, previous, built: Built, store, config, report) -> s
         return "failed"
     report.time("store", time.perf_counter() - t4)
     (report.replaced if previous else report.added).append(source.key)
+    _note_doubts(report, source.key, triples)
     return "replaced" if previous else "added"
+
+
+def _note_doubts(report: IngestReport, key: str, triples: list) -> None:
+    """Count the document's facts flagged as uncertain (by flag) and keep its text repairs for the report."""
+    from collections import Counter
+
+    from ingest.quantities import PARSE_FLAGS
+    from kg.namespace import KG
+
+    names = {iri: name for name, iri in PARSE_FLAGS.items()}
+    by_flag: Counter[str] = Counter()
+    facts = set()
+    repairs = []
+    for s, p, o in triples:
+        if p == KG.parseFlag:
+            by_flag[names.get(o, str(o))] += 1
+            facts.add(s)
+        elif p == KG.textRepair:
+            repairs.append(str(o))
+    if facts:
+        report.flagged[key] = (len(facts), dict(sorted(by_flag.items())))
+    if repairs:
+        report.repairs[key] = repairs
 
 
 def ensure_vocabulary(store: GraphStore) -> None:

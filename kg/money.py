@@ -7,7 +7,8 @@ of its members ("3 mio. kr. til at sikre varig finansiering af OPUS YOUNG"). Flo
 money per payer → initiative → recipient and year, counting facts linked by ``kg:sameMoneyAs``
 once and flagging ``kg:conflictsWith``. Both carry the reconciliation of stated totals
 (``kg:Reconciliation``): whether the figures are totals or parts that add up (``balanced``,
-``rounding``) or not (``mismatch``).
+``rounding``) or not (``mismatch``). Figures the parser was unsure of are marked: a trail's facts
+carry ``uncertain`` and ``flags`` (``kg:parseFlag`` notations), a flow row counts its ``uncertain`` facts.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ class NoSuchInitiative(NotFound):
 
 TRAIL = f"""
 SELECT ?f ?cls ?value ?label ?year ?yearEnd ?perYear ?openEnded ?kind ?quote ?page ?key ?doctitle ?init ?initLabel
-       ?recipient ?recipientLabel ?payerLabel ?conflict ?same WHERE {{
+       ?recipient ?recipientLabel ?payerLabel ?conflict ?same ?flag WHERE {{
   VALUES ?c {{ %s }}
   {{ ?init owl:sameAs ?c }} UNION {{ ?init {V.partOfInitiative}/owl:sameAs ?c }}
   ?init rdfs:label ?initLabel .
@@ -42,6 +43,7 @@ SELECT ?f ?cls ?value ?label ?year ?yearEnd ?perYear ?openEnded ?kind ?quote ?pa
   OPTIONAL {{ ?f {V.payer}/rdfs:label ?payerLabel }}
   OPTIONAL {{ ?f {V.conflictsWith} ?conflict }}
   OPTIONAL {{ ?f {V.sameMoneyAs} ?same }}
+  OPTIONAL {{ ?f {V.parseFlag}/skos:notation ?flag }}
 }} ORDER BY ?key ?year ?f"""
 
 
@@ -71,8 +73,11 @@ def trail(store: GraphStore, initiative: str) -> dict[str, Any]:
             "doc_key": str(r.key), "document": str(r.doctitle), "initiative": str(r.init),
             "initiative_label": str(r.initLabel), "recipient": _str(r.recipient),
             "recipient_label": _str(r.recipientLabel), "payer_label": _str(r.payerLabel),
-            "conflicts_with": [], "same_money_as": [],
+            "conflicts_with": [], "same_money_as": [], "uncertain": False, "flags": [],
         })
+        if r.flag is not None and str(r.flag) not in f["flags"]:
+            f["flags"].append(str(r.flag))
+            f["uncertain"] = True
         if r.conflict is not None and str(r.conflict) not in f["conflicts_with"]:
             f["conflicts_with"].append(str(r.conflict))
         if r.same is not None and str(r.same) not in f["same_money_as"]:
@@ -126,13 +131,14 @@ def reconciliations(store: GraphStore, status: str | None = None) -> list[dict[s
 
 
 FLOWS = f"""
-SELECT ?f ?value ?year ?c ?clabel ?recipientLabel ?payerLabel ?kind ?same WHERE {{
+SELECT ?f ?value ?year ?c ?clabel ?recipientLabel ?payerLabel ?kind ?same ?uncertain WHERE {{
   ?f a {V.MoneyAmount} ; {V.value} ?value ; {V.year} ?year ; {V.forInitiative}/owl:sameAs ?c .
   ?c rdfs:label ?clabel .
   OPTIONAL {{ ?f {V.amountKind}/skos:notation ?kind }}
   OPTIONAL {{ ?f {V.recipient}/rdfs:label ?recipientLabel }}
   OPTIONAL {{ ?f {V.payer}/rdfs:label ?payerLabel }}
   OPTIONAL {{ ?f {V.sameMoneyAs} ?same }}
+  OPTIONAL {{ ?f {V.uncertain} ?uncertain }}
   %s
 }}"""
 
@@ -155,11 +161,13 @@ def flows(store: GraphStore, year: int | None = None, payer: str | None = None,
             continue
         key = (_str(r.payerLabel) or "", str(r.c), _str(r.recipientLabel) or "", int(r.year), kind)
         g = groups.setdefault(key, {"payer": key[0] or None, "initiative": str(r.c), "initiative_label": str(r.clabel),
-                                    "recipient": key[2] or None, "year": key[3], "kind": kind, "dkk": 0.0, "facts": []})
+                                    "recipient": key[2] or None, "year": key[3], "kind": kind, "dkk": 0.0, "facts": [],
+                                    "uncertain": 0})
         iri = str(r.f)
         if iri in g["facts"]:
             continue
         g["facts"].append(iri)
+        g["uncertain"] += _bool(r.uncertain)  # figures the parser was unsure of, counted in dkk
         if r.same is not None and str(r.same) in counted:
             continue  # the same money, already counted from another statement
         counted.add(iri)

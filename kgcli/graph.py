@@ -70,12 +70,23 @@ def ingest(
                 f"{len(report.unchanged)} unchanged, {len(report.failed)} failed; "
                 f"{len(graph_store)} triples in {cfg.store} store at {cfg.data_dir}"
             )
+            for line in _doubt_lines(report):
+                console.print(line, markup=False, highlight=False, soft_wrap=True)
             if not no_index and cfg.store != "memory" and _index_needed(cfg, graph_store, report.changed):
                 from kgcli.search import build_search_index
 
                 build_search_index(cfg, graph_store, quiet)
     if report.failed and not (report.added or report.replaced or report.unchanged):
         raise typer.Exit(1)
+
+
+def _doubt_lines(report) -> list[str]:
+    """Per document: the text damage repaired, and how many facts are flagged as uncertain and why."""
+    lines = [f"{key}: text repaired: {'; '.join(notes)}" for key, notes in report.repairs.items()]
+    for key, (n, flags) in report.flagged.items():
+        why = ", ".join(f"{flag}: {count}" for flag, count in flags.items())
+        lines.append(f"{key}: {n} fact{'s' if n != 1 else ''} flagged as uncertain ({why}); see `kg check`")
+    return lines
 
 
 def _index_needed(cfg, graph_store, changed: bool) -> bool:

@@ -31,7 +31,7 @@ YEARS_QUERY = f"""
 SELECT ?p ?year WHERE {{ ?f prov:wasDerivedFrom ?p ; {V.year} ?year . ?p a {V.Passage} }}"""
 
 FACTS_QUERY = f"""
-SELECT ?p ?f ?label ?value ?year ?yearEnd ?perYear ?openEnded ?kind ?quote ?init ?initLabel ?cls WHERE {{
+SELECT ?p ?f ?label ?value ?year ?yearEnd ?perYear ?openEnded ?kind ?quote ?init ?initLabel ?cls ?uncertain WHERE {{
   VALUES ?p {{ %s }}
   ?f prov:wasDerivedFrom ?p ; {V.value} ?value ; a ?cls ; rdfs:label ?label .
   FILTER(?cls IN ({V.MoneyAmount}, {V.StaffFigure}, {V.PercentFigure}))
@@ -40,7 +40,11 @@ SELECT ?p ?f ?label ?value ?year ?yearEnd ?perYear ?openEnded ?kind ?quote ?init
   OPTIONAL {{ ?f {V.amountKind}/skos:notation ?kind }}
   OPTIONAL {{ ?f {V.text} ?quote }}
   OPTIONAL {{ ?f {V.forInitiative} ?init . ?init rdfs:label ?initLabel }}
+  OPTIONAL {{ ?f {V.uncertain} ?uncertain }}
 }} ORDER BY ?p ?f"""
+
+FLAGS_QUERY = """
+SELECT ?f ?flag WHERE { VALUES ?f { %s } ?f kg:parseFlag/skos:notation ?flag } ORDER BY ?f ?flag"""
 
 
 def passage_records(store: GraphStore) -> list[PassageRecord]:
@@ -169,7 +173,17 @@ def facts_for(store: GraphStore, passages: list[str]) -> dict[str, list[dict[str
             "quote": str(row.quote) if row.quote is not None else None,
             "initiative": str(row.init) if row.init is not None else None,
             "initiative_label": str(row.initLabel) if row.initLabel is not None else None,
+            "uncertain": bool(row.uncertain.toPython()) if row.uncertain is not None else False,
+            "flags": [],
         })
+    doubtful = sorted({f["iri"] for facts in out.values() for f in facts if f["uncertain"]})
+    if doubtful:  # why each uncertain figure is uncertain (kg:parseFlag), to show beside it
+        flags: dict[str, list[str]] = {}
+        for row in store.query(FLAGS_QUERY % " ".join(f"<{f}>" for f in doubtful)):
+            flags.setdefault(str(row.f), []).append(str(row.flag))
+        for facts in out.values():
+            for f in facts:
+                f["flags"] = flags.get(f["iri"], [])
     return out
 
 
