@@ -215,3 +215,5 @@ def main() -> None:  # pragma: no cover
 
 import kg.cli_search  # noqa: E402,F401  (registers index, search and eval)
 import kg.cli_check  # noqa: E402,F401  (registers check)
+
+import kg.cli_load  # noqa: E402,F401  (registers load)

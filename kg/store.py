@@ -6,7 +6,12 @@
 
 Each document lives in its own named graph. :meth:`GraphStore.replace` swaps a document's graph
 in one transaction: the old graph is dropped and the new one inserted together, or nothing
-changes. Queries see the union of all named graphs as the default graph.
+changes. Queries see the union of all named graphs as the default graph, unless the query's
+``FROM`` / ``FROM NAMED`` or a protocol dataset say otherwise (:mod:`kg.dataset`).
+
+Graphs put here by ``kg load`` (reference data beside the extracted graph) are listed in
+:data:`LOADED_REGISTRY` as ``kg:LoadedGraph``: they are not documents, so :meth:`GraphStore.documents`
+and the search index (:meth:`GraphStore.ingested_dataset`) leave them alone.
 """
 
 from __future__ import annotations
@@ -16,19 +21,25 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
 from rdflib.query import Result
 
+from kg.dataset import QueryDataset
 from kg.errors import QueryError, StoreError, StoreLocked
-from kg.namespace import PREFIXES, sparql_prologue
+from kg.namespace import KGR, PREFIXES, sparql_prologue
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
+
+LOADED_REGISTRY = KGR["graph/loaded"]  # the named graph listing every kg:LoadedGraph (kg/load.py)
 
 DOCUMENTS_QUERY = """
 SELECT ?g ?doc ?key ?hash ?pipeline WHERE {
   GRAPH ?g { ?doc a kg:Document ; kg:sourceKey ?key ; kg:contentHash ?hash
              OPTIONAL { ?doc prov:wasGeneratedBy/kg:pipelineVersion ?pipeline } }
-}"""
+  FILTER NOT EXISTS { GRAPH <%s> { ?g a kg:LoadedGraph } }
+}""" % LOADED_REGISTRY
+
+LOADED_QUERY = "SELECT ?g WHERE { GRAPH <%s> { ?g a kg:LoadedGraph } } ORDER BY ?g" % LOADED_REGISTRY
 
 
 @dataclass(frozen=True)
@@ -56,11 +67,18 @@ class GraphStore(ABC):
     @abstractmethod
     def drop(self, graphs: Iterable[URIRef]) -> None: ...
 
-    def query(self, sparql: str, prologue: bool = True) -> Result:
-        """Run a SPARQL query over the union of all graphs; the vocabulary's prefixes are predeclared."""
+    def query(self, sparql: str, prologue: bool = True, dataset: QueryDataset | None = None) -> Result:
+        """Run a SPARQL query; the vocabulary's prefixes are predeclared (unless ``prologue`` is False).
+
+        The default graph is the union of all graphs unless the query has ``FROM`` / ``FROM NAMED`` or
+        ``dataset`` (a protocol dataset, which overrides the query's) is given: :mod:`kg.dataset`.
+        Raises :class:`QueryError` for a malformed query.
+        """
+        from kg.dataset import rdflib_query
+
         text = (sparql_prologue() + sparql) if prologue else sparql
         try:
-            return self.dataset.query(text)
+            return rdflib_query(self.dataset, text, dataset)
         except (SyntaxError, ValueError) as exc:
             raise QueryError(f"SPARQL query failed: {exc}") from exc
         except Exception as exc:  # pyparsing / oxigraph raise their own types for bad queries
@@ -75,6 +93,21 @@ class GraphStore(ABC):
             out[str(row.key)] = StoredDocument(str(row.key), row.doc, str(row.hash), row.g,
                                                str(row.pipeline) if row.pipeline is not None else "")
         return out
+
+    def loaded_graphs(self) -> list[URIRef]:
+        """Named graphs put here by ``kg load`` (listed as kg:LoadedGraph in :data:`LOADED_REGISTRY`)."""
+        return [URIRef(str(r.g)) for r in self.query(LOADED_QUERY)]
+
+    def ingested_dataset(self) -> QueryDataset | None:
+        """The dataset of everything ``kg ingest`` wrote (documents, links, vocabulary), without loaded graphs.
+
+        None when nothing is loaded: then the default union is exactly that, and cheaper.
+        """
+        loaded = set(self.loaded_graphs())
+        if not loaded:
+            return None
+        kept = tuple(str(g) for g in self.graphs() if g not in loaded and g != LOADED_REGISTRY)
+        return QueryDataset(kept or (str(KGR["graph/none"]),), kept)
 
     def graphs(self) -> list[URIRef]:
         from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
@@ -160,6 +193,8 @@ class OxigraphStore(GraphStore):
                 raise StoreLocked(path) from exc
             raise StoreError(f"{path}: cannot open the graph store ({exc})") from exc
         self._ds = _bind(Dataset(store=RdflibOxigraph(store=self._ox), default_union=True))
+        # the prefixes oxrdflib used to declare (rdflib's bound namespaces); kept so old queries still parse
+        self._prefixes = {p: str(ns) for p, ns in self._ds.namespaces() if p}
 
     @property
     def dataset(self) -> Dataset:
@@ -168,6 +203,34 @@ class OxigraphStore(GraphStore):
     @property
     def native(self):  # pyoxigraph.Store, for custom SPARQL functions and bulk work
         return self._ox
+
+    def query(self, sparql: str, prologue: bool = True, dataset: QueryDataset | None = None) -> Result:
+        """Straight to pyoxigraph, with the dataset :mod:`kg.dataset` gives (oxrdflib always asks for the
+        union, which overrides the query's FROM: Oxigraph issue 959); the result as rdflib's ``Result``."""
+        import pyoxigraph as ox
+
+        from kg.dataset import oxigraph_arguments
+
+        prefixes = self._prefixes | (PREFIXES if prologue else {})
+        try:
+            result = self._ox.query(sparql, prefixes=prefixes, **oxigraph_arguments(sparql, dataset))
+        except (SyntaxError, ValueError) as exc:
+            raise QueryError(f"SPARQL query failed: {exc}") from exc
+        except OSError as exc:  # pyoxigraph reports evaluation failures so
+            raise QueryError(f"SPARQL query failed: {exc}") from exc
+        if isinstance(result, ox.QueryBoolean):
+            out = Result("ASK")
+            out.askAnswer = bool(result)
+        elif isinstance(result, ox.QuerySolutions):
+            out = Result("SELECT")
+            out.vars = [Variable(v.value) for v in result.variables]
+            out.bindings = ({v: _from_ox(t) for v, t in zip(out.vars, row) if t is not None} for row in result)
+        else:
+            out = Result("CONSTRUCT")
+            out.graph = Graph()
+            for t in result:
+                out.graph.add((_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)))
+        return out
 
     def replace(self, graph: URIRef, triples: Iterable[Triple], drop: Iterable[URIRef] = ()) -> None:
         body = "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in triples)
@@ -217,6 +280,8 @@ def _from_ox(term):  # pyoxigraph term → rdflib term
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
+    if isinstance(term, ox.Triple):  # an RDF-star quoted triple, shown as text
+        return Literal(str(term))
     if term.language:
         return Literal(term.value, lang=term.language)
     return Literal(term.value, datatype=URIRef(term.datatype.value))

@@ -13,7 +13,10 @@ The store is named by a URL::
 
 Queries go through rdflib's :class:`~rdflib.plugins.stores.sparqlstore.SPARQLUpdateStore` conventions
 (SPARQL 1.1 Protocol, JSON results). The server's default graph must be the union of its named graphs
-(Virtuoso and QLever: always; Fuseki: ``tdb2:unionDefaultGraph true``).
+(Virtuoso and QLever: always; Fuseki: ``tdb2:unionDefaultGraph true``). A query's ``FROM`` /
+``FROM NAMED`` go to the server as written and a protocol dataset as ``default-graph-uri`` /
+``named-graph-uri``; before the first such query the store checks once that the server honours them
+(:meth:`SparqlStore.check_datasets`) and otherwise refuses the query instead of answering over the union.
 
 **Atomic replace**: :meth:`SparqlStore.replace` first writes the new triples into a fresh staging graph
 (``…/id/staging/<uuid>``), then one update request drops the replaced graphs and ``MOVE``s the staging
@@ -32,15 +35,19 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 from rdflib import Dataset, Graph, URIRef
 from rdflib.query import Result
 
+from kg.dataset import QueryDataset, check_iris, has_dataset_clause
 from kg.errors import QueryError, StoreError
-from kg.namespace import KGR, sparql_prologue
-from kg.store import GraphStore, Triple, _bind
+from kg.namespace import KG, KGR, sparql_prologue
+from kg.store import LOADED_REGISTRY, GraphStore, Triple, _bind
 
 SCHEME = "sparql+"
 INSERT_BATCH = 1000  # triples per INSERT DATA request (Virtuoso's SPARQL compiler gives up near 5,000)
 TIMEOUT = 300.0
 OUR_GRAPHS = str(KGR["graph/"])  # every graph this project writes starts so; servers hold system graphs too
 STAGING = str(KGR["staging/"])
+KG_LOADED = str(KG.LoadedGraph)
+NO_GRAPH = str(KGR["probe/no-such-graph"])  # never written: a dataset made of it is empty
+PROBE = "ASK { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
 
 
 @dataclass(frozen=True)
@@ -101,6 +108,7 @@ class SparqlStore(GraphStore):
         headers = {"Authorization": f"Bearer {self.endpoints.token}"} if self.endpoints.token else {}
         self._http = httpx.Client(timeout=timeout, auth=self.endpoints.auth, headers=headers)
         self._ds: Dataset | None = None
+        self._datasets_checked = False
         self.query("ASK { }", prologue=False)  # fail now, with the address, when the server is not there
 
     # --- HTTP -----------------------------------------------------------------------------------
@@ -124,9 +132,19 @@ class SparqlStore(GraphStore):
         if r.status_code >= 300:
             raise StoreError(f"SPARQL update on {self.endpoints.update} failed ({r.status_code}): {r.text[:500]}")
 
-    def query(self, sparql: str, prologue: bool = True) -> Result:
+    def query(self, sparql: str, prologue: bool = True, dataset: QueryDataset | None = None) -> Result:
+        """Run a query on the server; ``dataset`` goes as ``default-graph-uri`` / ``named-graph-uri``."""
         text = (sparql_prologue() + sparql) if prologue else sparql
-        r = self._post(self.endpoints.query, "query", data={"query": text},
+        check_iris(dataset)
+        if (dataset is not None and dataset.given) or has_dataset_clause(sparql):
+            self.check_datasets()
+        return self._query(text, dataset)
+
+    def _query(self, text: str, dataset: QueryDataset | None = None) -> Result:
+        form = {"query": text}
+        if dataset is not None and dataset.given:
+            form |= {"default-graph-uri": list(dataset.default_graphs), "named-graph-uri": list(dataset.named_graphs)}
+        r = self._post(self.endpoints.query, "query", data=form,
                        headers={"Accept": "application/sparql-results+json, application/n-triples;q=0.9"})
         if r.status_code >= 400:
             raise QueryError(f"SPARQL query failed on {self.endpoints.query} ({r.status_code}): {r.text[:500]}")
@@ -137,6 +155,24 @@ class SparqlStore(GraphStore):
         if media in ("application/sparql-results+json", "application/json"):
             return Result.parse(BytesIO(r.content), format="json")
         return Result.parse(BytesIO(r.content), content_type=media)
+
+    def check_datasets(self) -> None:
+        """Make sure the server narrows a query to the graphs a dataset names (once per store).
+
+        A dataset made only of a graph that does not exist must see no triple, through ``FROM`` /
+        ``FROM NAMED`` and through the protocol parameters alike. A server that answers such a probe
+        with ``true`` ignores the dataset and would answer over the union: :class:`StoreError`.
+        """
+        if self._datasets_checked:
+            return
+        via_query = PROBE.replace("ASK", f"ASK FROM <{NO_GRAPH}> FROM NAMED <{NO_GRAPH}>", 1)
+        via_protocol = QueryDataset((NO_GRAPH,), (NO_GRAPH,))
+        for how, text, dataset in (("FROM / FROM NAMED", via_query, None),
+                                   ("default-graph-uri / named-graph-uri", PROBE, via_protocol)):
+            if self._query(text, dataset).askAnswer:
+                raise StoreError(f"SPARQL server at {self.endpoints.query} ignores {how}: a query naming its graphs "
+                                 "would see all of them; run it without a dataset, or on a server that honours it")
+        self._datasets_checked = True
 
     # --- the GraphStore contract ------------------------------------------------------------------
     @property
@@ -187,8 +223,9 @@ class SparqlStore(GraphStore):
             self.update(drops)
 
     def graphs(self) -> list[URIRef]:
-        rows = self.query(f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{OUR_GRAPHS}")) }}',
-                          prologue=False)
+        """Our graphs (under ``kgr:graph/``) and the graphs ``kg load`` put here; not the server's own."""
+        rows = self.query(f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{OUR_GRAPHS}") '
+                          f'|| EXISTS {{ GRAPH <{LOADED_REGISTRY}> {{ ?g a <{KG_LOADED}> }} }}) }}', prologue=False)
         return sorted(URIRef(str(r[0])) for r in rows)
 
     def graph(self, name: URIRef) -> Graph:
@@ -217,8 +254,8 @@ class SparqlStore(GraphStore):
                 yield s, p, o, g
 
     def __len__(self) -> int:
-        rows = self.query(f'SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{OUR_GRAPHS}")) }}',
-                          prologue=False)
+        rows = self.query(f'SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{OUR_GRAPHS}") '
+                          f'|| EXISTS {{ GRAPH <{LOADED_REGISTRY}> {{ ?g a <{KG_LOADED}> }} }}) }}', prologue=False)
         return int(next(iter(rows))[0])
 
     def close(self) -> None:

@@ -42,11 +42,13 @@ SELECT ?p ?f ?label ?value ?year ?yearEnd ?perYear ?openEnded ?kind ?quote ?init
 
 
 def passage_records(store: GraphStore) -> list[PassageRecord]:
+    """Every ingested passage with its document and context; graphs put here by ``kg load`` are left out."""
+    dataset = store.ingested_dataset()
     years: dict[str, set[int]] = {}
-    for row in store.query(YEARS_QUERY):
+    for row in store.query(YEARS_QUERY, dataset=dataset):
         years.setdefault(str(row.p), set()).add(int(row.year))
     records = []
-    for row in store.query(PASSAGES_QUERY):
+    for row in store.query(PASSAGES_QUERY, dataset=dataset):
         iri = str(row.p)
         records.append(PassageRecord(
             iri=iri, doc_id=str(row.doc).rsplit("/", 1)[-1], doc_key=str(row.key), text=str(row.text),
