@@ -59,6 +59,38 @@ def export_graph(store: GraphStore, fmt: str) -> str:
     return merged.serialize(format=target)
 
 
+GRAPH_STORE_MAX_TRIPLES = 1_000_000  # a bigger graph is for `kg export`, not one HTTP response
+
+
+def read_graph(store: GraphStore, iri: str | None) -> Graph:
+    """The named graph ``iri``, or with None the union of all graphs, as an rdflib Graph (prefixes bound).
+
+    What the SPARQL 1.1 Graph Store Protocol's ``GET ?graph=IRI`` / ``GET ?default`` return. Raises
+    :class:`~kg.errors.NotFound` for a graph the store does not hold and
+    :class:`~kg.errors.QueryTooLarge` above :data:`GRAPH_STORE_MAX_TRIPLES` triples.
+    """
+    from rdflib import URIRef
+
+    from kg.errors import NotFound, QueryTooLarge
+
+    graphs = store.graphs()
+    if iri is not None and URIRef(iri) not in graphs:
+        raise NotFound(f"no graph <{iri}> in the store; GET /rdf-graph-store?default gives the union of all graphs, "
+                       "and SELECT DISTINCT ?g WHERE { GRAPH ?g {} } lists them")
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {'?g' if iri is None else URIRef(iri).n3()} {{ ?s ?p ?o }} }}"
+    n = int(next(iter(store.query(count))).n)
+    if n > GRAPH_STORE_MAX_TRIPLES:
+        raise QueryTooLarge(f"the graph has {n:,} triples; at most {GRAPH_STORE_MAX_TRIPLES:,} are served at once: "
+                            "use `kg export`, or /sparql with LIMIT/OFFSET")
+    out = Graph()
+    for prefix, namespace in PREFIXES.items():
+        out.bind(prefix, namespace, override=True)
+    for g in (graphs if iri is None else [URIRef(iri)]):
+        for t in store.graph(g):
+            out.add(t)
+    return out
+
+
 def format_result(result: Result, fmt: str) -> Any:
     """A SPARQL result as a rich Table ('table') or text in a standard SPARQL results format."""
     if result.type in ("CONSTRUCT", "DESCRIBE"):

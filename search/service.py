@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from kg.money import number
 from kg.settings import Config
 from kg.store import GraphStore
 from search.records import PassageRecord
@@ -150,7 +151,7 @@ def facts_for(store: GraphStore, passages: list[str]) -> dict[str, list[dict[str
     for row in store.query(FACTS_QUERY % values):
         out.setdefault(str(row.p), []).append({
             "iri": str(row.f), "label": str(row.label), "measure": str(row.cls).rsplit("#", 1)[-1],
-            "value": float(row.value), "year": _int(row.year), "year_end": _int(row.yearEnd),
+            "value": number(row.value), "year": _int(row.year), "year_end": _int(row.yearEnd),
             "per_year": bool(row.perYear.toPython()) if row.perYear is not None else False,
             "open_ended": bool(row.openEnded.toPython()) if row.openEnded is not None else False,
             "kind": str(row.kind) if row.kind is not None else None,
