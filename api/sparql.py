@@ -88,7 +88,8 @@ def _request(query: str | None, request: Request, formats: tuple[str, ...], grap
     if query is None:
         raise QueryError("no query: pass the SPARQL text as ?query=… (GET), as the form field 'query', "
                          "or as an application/sparql-query body (POST)")
-    return SparqlRequest(query, accept_header(request), None, tuple(graphs), tuple(named), formats=formats)
+    return SparqlRequest(query, accept_header(request), None, tuple(graphs), tuple(named), formats=formats,
+                         base_iri=str(request.url.replace(query="", fragment="")))
 
 
 def _authorise(services: GraphServices, request: Request) -> None:

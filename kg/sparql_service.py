@@ -97,6 +97,7 @@ class SparqlRequest:
     # (search/sparql_functions.py); the query workers have no encoder
     similarity: dict[str, dict[str, float]] | None = None
     formats: tuple[str, ...] = ()  # every format/output/results value, in order; the first one known wins
+    base_iri: str | None = None  # resolves relative IRIs in the query (the protocol: it MAY be the endpoint's URL)
 
     @property
     def wanted(self) -> tuple[str, ...]:
@@ -269,7 +270,8 @@ def _evaluate(store: GraphStore, req: SparqlRequest, max_rows: int, clock: _Cloc
         raise QueryError("kgf:similarity needs the search index and the Oxigraph store: use the API's /sparql "
                          "endpoint (`kg serve`) after `kg ingest` has built the index")
     if native is None:
-        result = store.query(req.query, dataset=req.dataset)
+        text = f"BASE <{req.base_iri}>\n{req.query}" if req.base_iri else req.query  # the query's own BASE wins
+        result = store.query(text, dataset=req.dataset)
         kind = result.type
         if kind == "ASK":
             return "ASK", [], [], bool(result.askAnswer), [], False
@@ -281,7 +283,8 @@ def _evaluate(store: GraphStore, req: SparqlRequest, max_rows: int, clock: _Cloc
         dataset = oxigraph_arguments(req.query, req.dataset)
         try:
             functions = custom_functions(req.similarity) if semantic and req.similarity is not None else None
-            result = native.query(req.query, prefixes=PREFIXES, custom_functions=functions, **dataset)
+            result = native.query(req.query, prefixes=PREFIXES, custom_functions=functions, base_iri=req.base_iri,
+                                  **dataset)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from exc
         if isinstance(result, ox.QueryBoolean):
