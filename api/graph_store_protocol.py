@@ -5,7 +5,7 @@
 default graph — here the union of all graphs — in Turtle, RDF/XML, N-Triples or JSON-LD, chosen by
 ``Accept`` or ``?format=`` exactly as for CONSTRUCT results on ``/sparql``. The store is read-only
 here: PUT, POST, DELETE and PATCH are refused with **405**. Parsing only; the graph comes from
-:func:`kg.queries.read_graph`.
+:func:`kg.queries.serialize_graph`.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ async def get_graph(request: Request, services: Services,
                                                          "i.e. the union of all graphs.")] = None,
                     format: Annotated[str | None, Query(description="turtle, rdfxml, ntriples or jsonld "  # noqa: A002
                                                         "(or a media type); overrides Accept.")] = None) -> Response:
-    from kg.queries import read_graph
+    from kg.queries import serialize_graph
 
     params = request.query_params
     graphs = params.getlist("graph")
@@ -58,8 +58,7 @@ async def get_graph(request: Request, services: Services,
         raise QueryError(f"graph: {iri!r} is not an absolute IRI")
     formats = tuple(v for name in FORMAT_PARAMETERS for v in params.getlist(name))
     fmt = negotiate(accept_header(request), formats, "CONSTRUCT")
-    data = await anyio.to_thread.run_sync(
-        lambda: read_graph(services.store, iri).serialize(format=fmt.rdflib, encoding="utf-8"))
+    data = await anyio.to_thread.run_sync(serialize_graph, services.store, iri, fmt.media_type, fmt.rdflib)
     return Response(data, media_type=fmt.media_type, headers={"Vary": "Accept"})
 
 
