@@ -25,7 +25,7 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
-from kg.errors import KgError
+from kg.errors import LoadError
 from kg.namespace import KG, KGR
 from kg.store import LOADED_REGISTRY, GraphStore, _from_ox
 
@@ -49,10 +49,6 @@ RDF_FORMATS: tuple[RdfFormat, ...] = (
     RdfFormat("trig", "application/trig", (".trig",), True),
 )
 FORMAT_NAMES = [f.name for f in RDF_FORMATS]
-
-
-class LoadError(KgError):
-    """An RDF file that cannot be loaded as asked; nothing of it is stored."""
 
 
 @dataclass

@@ -166,18 +166,17 @@ def accept_ranges(accept: str) -> list[tuple[str, float]]:
     return out or [("*/*", 1.0)]
 
 
-_accept_ranges = accept_ranges  # the name other modules used
-
-
 def best_match(accept: str, offered: list[tuple[Any, tuple[str, ...]]]) -> Any | None:
     """The offer the Accept value likes best; ``offered`` is (offer, its media types) in order of preference.
 
-    Highest q wins; then the more specific range (exact type over ``type/*`` over ``*/*``); then the
-    range written first; then our order. None when nothing offered is acceptable.
+    An offer takes the q of the most specific range that matches it (exact type over ``type/*`` over
+    ``*/*``, RFC 9110 §12.5.1), so ``text/csv;q=0, */*`` rules CSV out. Highest q wins; then the more
+    specific match; then the range written first; then our order. None when nothing is acceptable.
     """
     best, best_key = None, None
     ranges = accept_ranges(accept)
     for pref, (offer, medias) in enumerate(offered):
+        matches = []
         for order, (media, q) in enumerate(ranges):
             if media in medias:
                 spec = 2
@@ -187,9 +186,13 @@ def best_match(accept: str, offered: list[tuple[Any, tuple[str, ...]]]) -> Any |
                 spec = 0
             else:
                 continue
-            key = (q, spec, -order, -pref)
-            if q > 0 and (best_key is None or key > best_key):
-                best, best_key = offer, key
+            matches.append((spec, -order, q))
+        if not matches:
+            continue
+        spec, neg_order, q = max(matches)
+        key = (q, spec, neg_order, -pref)
+        if q > 0 and (best_key is None or key > best_key):
+            best, best_key = offer, key
     return best
 
 

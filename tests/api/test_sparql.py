@@ -110,6 +110,12 @@ def test_default_format_is_sparql_json_and_accept_q_values_are_honoured(client):
     assert sparql(client, TITLES).headers["content-type"].startswith("text/turtle")
 
 
+def test_a_range_with_q_0_rules_its_type_out_even_under_a_wildcard(client):
+    refused_json = "application/sparql-results+json;q=0, */*;q=0.5"  # JSON would win on our order otherwise
+    assert sparql(client, KEYS, refused_json).headers["content-type"] == "application/sparql-results+xml"
+    assert sparql(client, TITLES, "text/turtle;q=0, */*").headers["content-type"] == "application/rdf+xml"
+
+
 def test_format_parameter_overrides_accept(client):
     response = sparql(client, KEYS, "application/sparql-results+json", format="tsv")
     assert response.headers["content-type"].startswith("text/tab-separated-values")
