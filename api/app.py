@@ -19,6 +19,8 @@ DESCRIPTION = """Danish psychiatry policy documents as an RDF knowledge graph.
 * `/money/trail`, `/money/flows` — from allocation to shares, uses and staff; flows per year (CSV too).
 * `/sparql` — SPARQL 1.1 Protocol endpoint (read-only unless an update token is configured); the
   vocabulary's prefixes (`kg:`, `kgr:`, `dcterms:`, `prov:`, `schema:`, `skos:` …) are predeclared.
+* `/rdf-graph-store?graph=IRI` (or `?default`) — one whole graph in Turtle, RDF/XML, N-Triples or JSON-LD
+  (SPARQL 1.1 Graph Store Protocol, read side).
 * `/entities/…` — any resource with its facts, links and provenance quotes.
 * `/documents`, `/initiatives`, `/actors` — lists (JSON, or CSV with `?format=csv`).
 * `/` — the web page for people: ask, initiatives, money flows, documents, SPARQL editor.
@@ -31,15 +33,7 @@ def create_app(config: Config | None = None, *, sparql_workers: int = 2) -> Fast
     """The app over ``config``'s store; ``sparql_workers`` queries may run at once."""
     import anyio
 
-    from api import (
-        limits,
-        problems,
-        routes_graph,
-        routes_money,
-        routes_search,
-        routes_web,
-        sparql,
-    )
+    from api import graph_store_protocol, limits, problems, routes_graph, routes_money, routes_search, routes_web, sparql
     from api.deps import version
     from kg.sparql_service import open_services
 
@@ -58,6 +52,7 @@ def create_app(config: Config | None = None, *, sparql_workers: int = 2) -> Fast
     app.add_middleware(problems.BodyLimit, max_bytes=problems.MAX_BODY_BYTES)
     limits.install(app)
     app.include_router(sparql.router)
+    app.include_router(graph_store_protocol.router)
     app.include_router(routes_graph.router)
     app.include_router(routes_search.router)
     app.include_router(routes_money.router)

@@ -43,11 +43,3 @@ def search_index(request: Request, services: GraphServices) -> Any:
 
             state.search_index = open_index(services.config)
         return state.search_index
-
-
-def wants_csv(request: Request, fmt: str | None) -> bool:
-    """Whether the client asked for CSV: ``?format=csv`` wins, else ``Accept: text/csv`` without JSON."""
-    if fmt:
-        return fmt == "csv"
-    accept = request.headers.get("accept", "")
-    return "text/csv" in accept and "application/json" not in accept

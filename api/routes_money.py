@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
 
-from api.deps import Services, wants_csv
+from api.deps import Services
+from api.negotiation import csv_response, wants_csv
 from api.problems import PROBLEM_RESPONSES
 from kg import browse, money
 
@@ -36,11 +36,11 @@ def money_flows(request: Request, services: Services,
                 ) -> Any:
     """Allocated money and shares aggregated per year; money restated in several documents counts once.
     Each row says whether its figures take part in a reconciled total (`reconciliation`, `mismatch`)
-    and how many of them the parser was unsure of (`uncertain`). CSV with `?format=csv` or `Accept: text/csv`."""
+    and how many of them the parser was unsure of (`uncertain`).
+    CSV (UTF-8 with a byte-order mark, for Excel; amounts in whole kroner) with `?format=csv` or `Accept: text/csv`."""
     rows = money.flows(services.store, year, payer, recipient)
     if wants_csv(request, format):
-        return Response(browse.to_csv(rows, FLOW_COLUMNS), media_type="text/csv",
-                        headers={"Content-Disposition": 'attachment; filename="money-flows.csv"'})
+        return csv_response(browse.to_csv(rows, FLOW_COLUMNS), "money-flows.csv")
     return {"year": year, "flows": rows}
 
 
@@ -54,6 +54,5 @@ def money_reconciliations(request: Request, services: Services,
     stated, computed, difference and status (balanced, rounding, mismatch)."""
     rows = money.reconciliations(services.store, status)
     if wants_csv(request, format):
-        return Response(browse.to_csv(rows, RECONCILIATION_COLUMNS), media_type="text/csv",
-                        headers={"Content-Disposition": 'attachment; filename="money-reconciliations.csv"'})
+        return csv_response(browse.to_csv(rows, RECONCILIATION_COLUMNS), "money-reconciliations.csv")
     return {"status": status, "reconciliations": rows}

@@ -14,6 +14,7 @@ carry ``uncertain`` and ``flags`` (``kg:parseFlag`` notations), a flow row count
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 from kg.errors import NotFound
@@ -67,7 +68,7 @@ def trail(store: GraphStore, initiative: str) -> dict[str, Any]:
     for r in store.query(TRAIL % f"<{chosen['iri']}>"):
         f = facts.setdefault(str(r.f), {
             "iri": str(r.f), "measure": "staff" if r.cls == KG.StaffFigure else "money",
-            "value": float(r.value), "label": str(r.label), "year": _int(r.year), "year_end": _int(r.yearEnd),
+            "value": number(r.value), "label": str(r.label), "year": _int(r.year), "year_end": _int(r.yearEnd),
             "per_year": _bool(r.perYear), "open_ended": _bool(r.openEnded),
             "kind": str(r.kind) if r.kind is not None else "other", "quote": _str(r.quote), "page": _int(r.page),
             "doc_key": str(r.key), "document": str(r.doctitle), "initiative": str(r.init),
@@ -110,8 +111,8 @@ def reconciliation_flags(store: GraphStore, facts: list[str]) -> dict[str, list[
         values = " ".join(f"<{f}>" for f in facts[i:i + 400])
         for r in store.query(RECONCILIATIONS % values):
             out[str(r.f)].append({"reconciliation": str(r.r), "label": str(r.label), "role": str(r.role),
-                                  "status": str(r.status), "stated": float(r.stated),
-                                  "computed": float(r.computed), "difference": float(r.diff)})
+                                  "status": str(r.status), "stated": number(r.stated),
+                                  "computed": number(r.computed), "difference": number(r.diff)})
     return dict(out)
 
 
@@ -126,7 +127,7 @@ def reconciliations(store: GraphStore, status: str | None = None) -> list[dict[s
           OPTIONAL {{ ?r {V.year} ?year }} OPTIONAL {{ ?r {V.summand} ?part }} {flt}
         }} GROUP BY ?r ?label ?status ?year ?stated ?computed ?diff ?key ?total ORDER BY ?key ?total""")
     return [{"iri": str(r.r), "label": str(r.label), "status": str(r.status), "year": _int(r.year),
-             "stated": float(r.stated), "computed": float(r.computed), "difference": float(r.diff),
+             "stated": number(r.stated), "computed": number(r.computed), "difference": number(r.diff),
              "doc_key": str(r.key), "total": str(r.total), "parts": int(r.parts)} for r in rows]
 
 
@@ -161,7 +162,7 @@ def flows(store: GraphStore, year: int | None = None, payer: str | None = None,
             continue
         key = (_str(r.payerLabel) or "", str(r.c), _str(r.recipientLabel) or "", int(r.year), kind)
         g = groups.setdefault(key, {"payer": key[0] or None, "initiative": str(r.c), "initiative_label": str(r.clabel),
-                                    "recipient": key[2] or None, "year": key[3], "kind": kind, "dkk": 0.0, "facts": [],
+                                    "recipient": key[2] or None, "year": key[3], "kind": kind, "dkk": Decimal(0), "facts": [],
                                     "uncertain": 0})
         iri = str(r.f)
         if iri in g["facts"]:
@@ -171,13 +172,25 @@ def flows(store: GraphStore, year: int | None = None, payer: str | None = None,
         if r.same is not None and str(r.same) in counted:
             continue  # the same money, already counted from another statement
         counted.add(iri)
-        g["dkk"] += float(r.value)
+        g["dkk"] += Decimal(str(r.value))
     checks = reconciliation_flags(store, sorted({f for g in groups.values() for f in g["facts"]}))
     for g in groups.values():
+        g["dkk"] = number(g["dkk"])
         statuses = sorted({c["status"] for f in g["facts"] for c in checks.get(f, [])})
         g["reconciliation"] = ",".join(statuses) or None
         g["mismatch"] = "mismatch" in statuses
     return sorted(groups.values(), key=lambda g: (g["year"], -g["dkk"]))
+
+
+def number(value) -> int | float:
+    """An amount as JSON and CSV should show it: an int when whole (kroner are), else its exact decimal digits.
+
+    ``value`` is an rdflib literal (xsd:decimal/integer), a Decimal or a number; it is read through its
+    decimal text, never through a binary float, so 1147000000 stays 1147000000 (not 1147000000.0)
+    and 0.5 stays 0.5.
+    """
+    d = value if isinstance(value, Decimal) else Decimal(str(value))
+    return int(d) if d == d.to_integral_value() else float(d)
 
 
 def _int(t) -> int | None:

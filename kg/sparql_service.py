@@ -16,6 +16,16 @@ a huge join keeps its thread busy until it ends; the pool is bounded and reports
 
 *Safety.* SERVICE (federated calls) and LOAD (fetching a URL) are refused before anything runs:
 pyoxigraph and rdflib would otherwise make HTTP requests from the server.
+
+*Dataset.* The default graph is the union of all graphs unless the query's ``FROM`` / ``FROM NAMED``
+or the request's ``default-graph-uri`` / ``named-graph-uri`` (which override the query's) name the
+graphs, as SPARQL 1.1 says: :mod:`kg.dataset`.
+
+*Formats.* SELECT and ASK: SPARQL JSON, XML, CSV, TSV (and ``csv-excel``: CSV with a UTF-8 byte-order
+mark, only when asked for by name); CONSTRUCT and DESCRIBE: Turtle, RDF/XML, N-Triples, JSON-LD —
+all written by rdflib's or pyoxigraph's serialisers. A format named in ``format`` / ``output`` /
+``results`` (short names or media types, as SPARQLWrapper, Fuseki and Virtuoso clients send them)
+wins over ``Accept``; a name nobody knows is ignored, so ``Accept`` decides.
 """
 
 from __future__ import annotations
@@ -34,6 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kg.dataset import STRIPPED, QueryDataset, check_iris, oxigraph_arguments
 from kg.errors import Busy, KgError, NotAcceptable, QueryError, QueryRefused, QueryTimeout, QueryTooLarge, StoreError
 from kg.namespace import PREFIXES, sparql_prologue
 from kg.store import GraphStore
@@ -53,34 +64,48 @@ class Format:
     media_type: str
     rdflib: str
     kind: str  # RESULTS (SELECT/ASK) or GRAPH (CONSTRUCT/DESCRIBE)
+    spellings: tuple[str, ...] = ()  # other names and media types clients use for it (for this kind of result)
+    bom: bool = False  # starts with a UTF-8 byte-order mark (for Excel); never chosen through Accept alone
 
 
 FORMATS: tuple[Format, ...] = (  # in order of preference when the client accepts anything
-    Format("json", "application/sparql-results+json", "json", RESULTS),
-    Format("xml", "application/sparql-results+xml", "xml", RESULTS),
+    Format("json", "application/sparql-results+json", "json", RESULTS, ("srj", "sparql-results+json", "application/json")),
+    Format("xml", "application/sparql-results+xml", "xml", RESULTS,
+           ("srx", "sparql-results+xml", "application/xml", "text/xml")),
     Format("csv", "text/csv", "csv", RESULTS),
-    Format("tsv", "text/tab-separated-values", "tsv", RESULTS),  # written through pyoxigraph, see execute()
-    Format("turtle", "text/turtle", "turtle", GRAPH),
-    Format("ntriples", "application/n-triples", "nt", GRAPH),
-    Format("jsonld", "application/ld+json", "json-ld", GRAPH),
+    Format("tsv", "text/tab-separated-values", "tsv", RESULTS, ("tab-separated-values",)),  # written by pyoxigraph
+    Format("turtle", "text/turtle", "turtle", GRAPH, ("ttl", "application/turtle", "application/x-turtle")),
+    Format("rdfxml", "application/rdf+xml", "xml", GRAPH,
+           ("rdf+xml", "rdf/xml", "rdf", "xml", "application/xml", "text/xml")),
+    Format("ntriples", "application/n-triples", "nt", GRAPH, ("nt", "n-triples")),
+    Format("jsonld", "application/ld+json", "json-ld", GRAPH, ("json-ld", "json", "application/json")),
+    Format("csv-excel", "text/csv", "csv", RESULTS, ("excel",), bom=True),
 )
-_BY_NAME = {f.name: f for f in FORMATS} | {f.media_type: f for f in FORMATS}
-_ALIASES = {"ttl": "turtle", "nt": "ntriples", "n-triples": "ntriples", "json-ld": "jsonld", "srj": "json",
-            "srx": "xml"}
-_LOOSE_MEDIA = {"application/json": ("json", "jsonld"), "application/xml": ("xml", None), "text/xml": ("xml", None)}
-FORMAT_NAMES = sorted({*(f.name for f in FORMATS), *_ALIASES})
+FORMAT_NAMES = sorted({n for f in FORMATS for n in (f.name, *f.spellings) if "/" not in n})
+FORMAT_PARAMETERS = ("format", "output", "results")  # Virtuoso/SPARQLWrapper, Fuseki/sparqler, others
+BOM = b"\xef\xbb\xbf"
 
 
 @dataclass(frozen=True)
 class SparqlRequest:
     query: str
-    accept: str = "*/*"
-    format: str | None = None  # a name from FORMAT_NAMES or a media type; overrides ``accept``
+    accept: str = "*/*"  # every Accept header line, joined with ", "
+    format: str | None = None  # a format name or media type (from FORMAT_NAMES or any spelling); overrides ``accept``
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     # kgf:similarity scores computed by the caller before the query runs: text → passage IRI → cosine
     # (kg/sparql_functions.py); the query workers have no encoder
     similarity: dict[str, dict[str, float]] | None = None
+    formats: tuple[str, ...] = ()  # every format/output/results value, in order; the first one known wins
+    base_iri: str | None = None  # resolves relative IRIs in the query (the protocol: it MAY be the endpoint's URL)
+
+    @property
+    def wanted(self) -> tuple[str, ...]:
+        return (*self.formats, *([self.format] if self.format else []))
+
+    @property
+    def dataset(self) -> QueryDataset:
+        return QueryDataset(self.default_graphs, self.named_graphs)
 
 
 @dataclass(frozen=True)
@@ -94,9 +119,6 @@ class SparqlResponse:
 
 # --- checks before anything runs -------------------------------------------------------------
 
-_STRIPPED = re.compile(
-    r"""'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|<[^<>"{}|^`\\\s]*>|\#[^\n]*""", re.S
-)
 _FORBIDDEN = re.compile(r"(?<![\w:?$\-.])(SERVICE|LOAD)(?=\s|<|\?|\$|$)", re.I)
 
 
@@ -108,7 +130,7 @@ def check_text(text: str, *, update: bool = False) -> None:
         raise QueryTooLarge(f"the {'update' if update else 'query'} is {size:,} bytes; the limit is {limit:,}")
     if not text.strip():
         raise QueryError("empty query: pass the SPARQL text as 'query' (or 'update')")
-    bare = _STRIPPED.sub(" ", text)  # strings, IRIs and comments cannot hold keywords
+    bare = STRIPPED.sub(" ", text)  # strings, IRIs and comments cannot hold keywords
     found = _FORBIDDEN.search(bare)
     if found:
         word = found.group(1).upper()
@@ -116,19 +138,19 @@ def check_text(text: str, *, update: bool = False) -> None:
         raise QueryRefused(f"{word} is not allowed: this endpoint does not make {why}")
 
 
-def check_format(name: str | None) -> Format | None:
-    if not name:
-        return None
-    key = name.strip().lower()
-    key = _ALIASES.get(key, key)
-    if key in _BY_NAME:
-        return _BY_NAME[key]
-    if key in _LOOSE_MEDIA:
-        return _BY_NAME[_LOOSE_MEDIA[key][0]]
-    raise QueryError(f"unknown format {name!r}; choose one of {', '.join(FORMAT_NAMES)} or a media type")
+def lookup_format(value: str, kind: str) -> Format | None:
+    """The format of ``kind`` (RESULTS or GRAPH) that ``value`` names (a name, spelling or media type), or None."""
+    key = value.split(";")[0].strip().lower()
+    return next((f for f in FORMATS if f.kind == kind and key in (f.name, f.media_type, *f.spellings)), None)
 
 
-def _accept_ranges(accept: str) -> list[tuple[str, float]]:
+def known_format(value: str) -> bool:
+    """Whether ``value`` names a format of either kind; unknown names are ignored (``Accept`` decides)."""
+    return lookup_format(value, RESULTS) is not None or lookup_format(value, GRAPH) is not None
+
+
+def accept_ranges(accept: str) -> list[tuple[str, float]]:
+    """The media ranges of an Accept value (several header lines joined with ", ") with their q-values, in order."""
     out = []
     for part in (accept or "*/*").split(","):
         media, *params = [p.strip() for p in part.split(";")]
@@ -144,37 +166,61 @@ def _accept_ranges(accept: str) -> list[tuple[str, float]]:
     return out or [("*/*", 1.0)]
 
 
-def negotiate(accept: str, override: str | None, result_type: str) -> Format:
-    """The format for a result: ``override`` (?format=) if given, else the best match for Accept."""
-    kind = GRAPH if result_type == "CONSTRUCT" else RESULTS
-    candidates = [f for f in FORMATS if f.kind == kind and not (result_type == "ASK" and f.name in ("csv", "tsv"))]
-    allowed = ", ".join(f.media_type for f in candidates)
-    if override:
-        fmt = check_format(override)
-        if override.strip().lower() == "application/json" and kind == GRAPH:
-            fmt = _BY_NAME["jsonld"]
-        if fmt not in candidates:
-            raise NotAcceptable(f"a {result_type} result cannot be {fmt.name}; it can be {allowed}")
-        return fmt
+def best_match(accept: str, offered: list[tuple[Any, tuple[str, ...]]]) -> Any | None:
+    """The offer the Accept value likes best; ``offered`` is (offer, its media types) in order of preference.
+
+    An offer takes the q of the most specific range that matches it (exact type over ``type/*`` over
+    ``*/*``, RFC 9110 §12.5.1), so ``text/csv;q=0, */*`` rules CSV out. Highest q wins; then the more
+    specific match; then the range written first; then our order. None when nothing is acceptable.
+    """
     best, best_key = None, None
-    ranges = _accept_ranges(accept)
-    for pref, fmt in enumerate(candidates):
+    ranges = accept_ranges(accept)
+    for pref, (offer, medias) in enumerate(offered):
+        matches = []
         for order, (media, q) in enumerate(ranges):
-            loose = _LOOSE_MEDIA.get(media, ())
-            if media == fmt.media_type or fmt.name in loose:
+            if media in medias:
                 spec = 2
-            elif media == fmt.media_type.split("/")[0] + "/*":
+            elif any(media == m.split("/")[0] + "/*" for m in medias):
                 spec = 1
             elif media == "*/*":
                 spec = 0
             else:
                 continue
-            key = (q, spec, -order, -pref)
-            if q > 0 and (best_key is None or key > best_key):
-                best, best_key = fmt, key
+            matches.append((spec, -order, q))
+        if not matches:
+            continue
+        spec, neg_order, q = max(matches)
+        key = (q, spec, neg_order, -pref)
+        if q > 0 and (best_key is None or key > best_key):
+            best, best_key = offer, key
+    return best
+
+
+def negotiate(accept: str, override: str | tuple[str, ...] | None, result_type: str) -> Format:
+    """The format for a result: the first known name in ``override`` (format/output/results) that fits
+    ``result_type``, else the best match for Accept. A name known only for the other kind of result
+    (``turtle`` for a SELECT) is :class:`NotAcceptable`; unknown names are ignored."""
+    kind = GRAPH if result_type == "CONSTRUCT" else RESULTS
+    candidates = [f for f in FORMATS if f.kind == kind]
+    allowed = ", ".join(f.media_type for f in candidates if not f.bom)
+    wanted = [v for v in ((override,) if isinstance(override, str) else (override or ())) if v and known_format(v)]
+    for value in wanted:
+        fmt = lookup_format(value, kind)
+        if fmt is not None:
+            return fmt
+    if wanted:
+        raise NotAcceptable(f"a {result_type} result cannot be {wanted[0]}; it can be {allowed}")
+    offered = [(f, (f.media_type, *[m for m in f.spellings if "/" in m])) for f in candidates if not f.bom]
+    best = best_match(accept, offered)
     if best is None:
         raise NotAcceptable(f"none of the accepted types ({accept}) fits a {result_type} result; it can be {allowed}")
     return best
+
+
+def _negotiable(accept: str) -> bool:
+    """Whether Accept admits any format of either kind (checked before a query runs)."""
+    medias = {m for f in FORMATS for m in (f.media_type, *f.spellings) if "/" in m}
+    return any(m == "*/*" or m.endswith("/*") or m in medias for m, q in accept_ranges(accept) if q > 0)
 
 
 # --- running a query on a store --------------------------------------------------------------
@@ -227,9 +273,8 @@ def _evaluate(store: GraphStore, req: SparqlRequest, max_rows: int, clock: _Cloc
         raise QueryError("kgf:similarity needs the search index and the Oxigraph store: use the API's /sparql "
                          "endpoint (`kg serve`) after `kg ingest` has built the index")
     if native is None:
-        if req.default_graphs or req.named_graphs:
-            raise QueryError("default-graph-uri and named-graph-uri need the Oxigraph store; use FROM / FROM NAMED")
-        result = store.query(req.query)
+        text = f"BASE <{req.base_iri}>\n{req.query}" if req.base_iri else req.query  # the query's own BASE wins
+        result = store.query(text, dataset=req.dataset)
         kind = result.type
         if kind == "ASK":
             return "ASK", [], [], bool(result.askAnswer), [], False
@@ -238,17 +283,11 @@ def _evaluate(store: GraphStore, req: SparqlRequest, max_rows: int, clock: _Cloc
     else:
         import pyoxigraph as ox
 
-        try:
-            dataset: dict[str, Any] = {"use_default_graph_as_union": not (req.default_graphs or req.named_graphs)}
-            if req.default_graphs:
-                dataset["default_graph"] = [ox.NamedNode(g) for g in req.default_graphs]
-            if req.named_graphs:
-                dataset["named_graphs"] = [ox.NamedNode(g) for g in req.named_graphs]
-        except ValueError as exc:
-            raise QueryError(f"default-graph-uri / named-graph-uri: {exc}") from exc
+        dataset = oxigraph_arguments(req.query, req.dataset)
         try:
             functions = custom_functions(req.similarity) if semantic and req.similarity is not None else None
-            result = native.query(req.query, prefixes=PREFIXES, custom_functions=functions, **dataset)
+            result = native.query(req.query, prefixes=PREFIXES, custom_functions=functions, base_iri=req.base_iri,
+                                  **dataset)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from exc
         if isinstance(result, ox.QueryBoolean):
@@ -279,19 +318,21 @@ def _evaluate(store: GraphStore, req: SparqlRequest, max_rows: int, clock: _Cloc
 
 
 def execute(store: GraphStore, req: SparqlRequest, max_rows: int, timeout: float | None = None) -> SparqlResponse:
-    """Run one query on ``store`` and serialise the result with rdflib's serialisers."""
+    """Run one query on ``store`` and serialise the result with rdflib's (or pyoxigraph's) serialisers.
+
+    Raises :class:`NotAcceptable` before the query runs when neither a known format name nor Accept
+    admits any format, and after it when none fits the result's kind; :class:`QueryError` and its
+    kin for the query itself.
+    """
     from rdflib import Graph
     from rdflib.query import Result
 
     check_text(req.query)
-    check_format(req.format)
-    negotiable = {f.media_type for f in FORMATS}
-    if not req.format and not any(m == "*/*" or m.endswith("/*") or m in negotiable or m in _LOOSE_MEDIA
-                                  for m, q in _accept_ranges(req.accept) if q > 0):
-        raise NotAcceptable(f"none of the accepted types ({req.accept}) is offered; "
-                            f"offered: {', '.join(sorted(negotiable))}")
+    if not any(known_format(v) for v in req.wanted) and not _negotiable(req.accept):
+        offered = ", ".join(sorted({f.media_type for f in FORMATS}))
+        raise NotAcceptable(f"none of the accepted types ({req.accept}) is offered; offered: {offered}")
     kind, variables, bindings, answer, triples, truncated = _evaluate(store, req, max_rows, _Clock(timeout))
-    fmt = negotiate(req.accept, req.format, kind)
+    fmt = negotiate(req.accept, req.wanted, kind)
     if kind == "CONSTRUCT":
         graph = Graph()
         for prefix, iri in PREFIXES.items():
@@ -307,14 +348,17 @@ def execute(store: GraphStore, req: SparqlRequest, max_rows: int, timeout: float
         else:
             result.vars = variables
             result.bindings = bindings
-        if fmt.name == "tsv":  # rdflib parses TSV results but cannot write them; pyoxigraph can
+        if fmt.name == "tsv" or (kind == "ASK" and fmt.rdflib == "csv"):
+            # rdflib writes neither TSV nor a boolean as CSV; pyoxigraph writes both (a boolean as "true"/"false")
             import pyoxigraph as ox
 
-            solutions = ox.parse_query_results(result.serialize(format="json"), ox.QueryResultsFormat.JSON)
-            data = solutions.serialize(format=ox.QueryResultsFormat.TSV)
+            parsed = ox.parse_query_results(result.serialize(format="json"), ox.QueryResultsFormat.JSON)
+            data = parsed.serialize(format=ox.QueryResultsFormat.TSV if fmt.name == "tsv" else ox.QueryResultsFormat.CSV)
         else:
             data = result.serialize(format=fmt.rdflib, encoding="utf-8")
         rows = len(bindings) if kind == "SELECT" else 1
+    if fmt.bom:
+        data = BOM + data
     return SparqlResponse(data, fmt.media_type, kind, rows, truncated)
 
 
@@ -348,7 +392,7 @@ class QueryRunner(ABC):
     def run(self, req: SparqlRequest) -> SparqlResponse:
         """Run ``req`` within ``timeout`` seconds (blocking; call it from a worker thread)."""
         check_text(req.query)  # refuse early, before a worker is taken
-        check_format(req.format)
+        check_iris(req.dataset)
         return self._run(req)
 
     @abstractmethod

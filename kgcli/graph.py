@@ -7,7 +7,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -146,10 +146,20 @@ def export(
 @app.command()
 def query(
     sparql: Annotated[str, typer.Argument(help="A SPARQL query; the vocabulary's prefixes are predeclared. '-' reads stdin.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table | csv | tsv | json | xml")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table | csv | tsv | json | xml (CONSTRUCT/DESCRIBE: "
+                                     "turtle | ntriples | xml | jsonld)")] = "table",
     data_dir: DataDir = None, store: StoreOpt = None, config: ConfigOpt = None,
+    default_graph: Annotated[Optional[list[str]], typer.Option("--default-graph", help="IRI of a graph to use as the "
+                             "default graph (repeatable; overrides the query's FROM). [default: the union of all graphs]")] = None,
+    named_graph: Annotated[Optional[list[str]], typer.Option("--named-graph", help="IRI of a graph GRAPH may visit "
+                           "(repeatable; overrides the query's FROM NAMED).")] = None,
 ) -> None:
-    """Run a SPARQL query against the graph and print the results."""
+    """Run a SPARQL query against the graph and print the results.
+
+    The default graph is the union of all graphs, unless the query's FROM / FROM NAMED or
+    --default-graph / --named-graph (which win, as the SPARQL protocol's parameters do) name graphs.
+    """
+    from kg.dataset import QueryDataset
     from kg.queries import format_result
     from kg.store import open_store
 
@@ -157,7 +167,7 @@ def query(
     with _errors():
         cfg = _config(data_dir, store, config)
         with open_store(cfg.store, cfg.data_dir) as graph_store:
-            result = graph_store.query(text)
+            result = graph_store.query(text, dataset=QueryDataset(tuple(default_graph or ()), tuple(named_graph or ())))
             if fmt == "table":
                 _console().print(format_result(result, "table"))
             else:

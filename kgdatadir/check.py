@@ -92,7 +92,7 @@ def check(store: GraphStore, config: Config, *, repair: bool = False,
     report.documents = len(documents)
     passages = graph_passages(store)
     report.graph_passages = len(passages)
-    dangling = int(next(iter(store.query(DANGLING_QUERY))).n)
+    dangling = int(next(iter(store.query(DANGLING_QUERY, dataset=store.ingested_dataset()))).n)  # not kg load's graphs
     if dangling:
         report.add("graph", f"{dangling} passages belong to no document in the graph; re-ingest the corpus", False)
     for row in store.query(FLAGGED_QUERY):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kg.money import number
 from kg.settings import Config
 from kg.sparql_build import V, sparql_literal
 from kg.store import GraphStore
@@ -48,11 +49,13 @@ SELECT ?f ?flag WHERE { VALUES ?f { %s } ?f kg:parseFlag/skos:notation ?flag } O
 
 
 def passage_records(store: GraphStore) -> list[PassageRecord]:
+    """Every ingested passage with its document and context; graphs put here by ``kg load`` are left out."""
+    dataset = store.ingested_dataset()
     years: dict[str, set[int]] = {}
-    for row in store.query(YEARS_QUERY):
+    for row in store.query(YEARS_QUERY, dataset=dataset):
         years.setdefault(str(row.p), set()).add(int(row.year))
     records = []
-    for row in store.query(PASSAGES_QUERY):
+    for row in store.query(PASSAGES_QUERY, dataset=dataset):
         iri = str(row.p)
         records.append(PassageRecord(
             iri=iri, doc_id=str(row.doc).rsplit("/", 1)[-1], doc_key=str(row.key), text=str(row.text),
@@ -166,7 +169,7 @@ def facts_for(store: GraphStore, passages: list[str]) -> dict[str, list[dict[str
     for row in store.query(FACTS_QUERY % values):
         out.setdefault(str(row.p), []).append({
             "iri": str(row.f), "label": str(row.label), "measure": str(row.cls).rsplit("#", 1)[-1],
-            "value": float(row.value), "year": _int(row.year), "year_end": _int(row.yearEnd),
+            "value": number(row.value), "year": _int(row.year), "year_end": _int(row.yearEnd),
             "per_year": bool(row.perYear.toPython()) if row.perYear is not None else False,
             "open_ended": bool(row.openEnded.toPython()) if row.openEnded is not None else False,
             "kind": str(row.kind) if row.kind is not None else None,

@@ -15,6 +15,7 @@ from rdflib import URIRef
 
 from kg import browse
 from kg.errors import NotFound, QueryError
+from kg.money import number
 from kg.namespace import KG
 from kg.sparql_build import V
 from kg.store import GraphStore
@@ -72,7 +73,7 @@ def document_marks(store: GraphStore, data_dir: Path, doc_id: str) -> dict[str, 
             old = marks.get(str(r.f))
             if old is None or old["type"] == "quantity":
                 marks[str(r.f)] = {"type": kind, "iri": str(r.f), "label": _s(r.label), "start": int(r.start),
-                                   "end": int(r.end), "value": float(r.value) if r.value is not None else None}
+                                   "end": int(r.end), "value": number(r.value) if r.value is not None else None}
     out = list(marks.values())
     for r in _rows(store, f"""
             SELECT ?e ?start ?end (SAMPLE(?name) AS ?label)
@@ -155,8 +156,8 @@ def money_years(store: GraphStore) -> list[int]:
 def reconcile(flows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Warnings for one year's flows: shares that add up to more than the allocation, and shares of an
     initiative with no allocation found for that year."""
-    allocated: dict[tuple[int, str], float] = defaultdict(float)
-    shared: dict[tuple[int, str], float] = defaultdict(float)
+    allocated: dict[tuple[int, str], int | float] = defaultdict(int)  # whole kroner stay ints
+    shared: dict[tuple[int, str], int | float] = defaultdict(int)
     labels: dict[str, str] = {}
     for f in flows:
         key = (f["year"], f["initiative"])
@@ -181,7 +182,7 @@ def conflicts(store: GraphStore, year: int | None) -> list[dict[str, Any]]:
     """Money stated twice with different figures (``kg:conflictsWith``), in ``year`` if given."""
     where = f"FILTER(?year = {int(year)})" if year is not None else ""
     return [{"code": "conflicting-figures", "year": int(r.year), "a": str(r.a), "b": str(r.b),
-             "a_label": str(r.la), "b_label": str(r.lb), "a_dkk": float(r.va), "b_dkk": float(r.vb),
+             "a_label": str(r.la), "b_label": str(r.lb), "a_dkk": number(r.va), "b_dkk": number(r.vb),
              "a_quote": _s(r.qa), "b_quote": _s(r.qb), "initiative_label": _s(r.init)}
             for r in _rows(store, f"""
         SELECT ?a ?b ?year ?va ?vb ?la ?lb ?qa ?qb (SAMPLE(?il) AS ?init) WHERE {{

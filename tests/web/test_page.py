@@ -108,8 +108,9 @@ def test_the_money_view_draws_the_diagram_and_the_table(visit, live_server):
     assert first() == max(f["dkk"] for f in flows)
     csv = v.page.get_by_role("link", name="Hent CSV")
     response = v.page.request.get(v.base + csv.get_attribute("href"))
-    assert response.ok and response.text().splitlines()[0].startswith("year,payer,initiative_label")
-    assert len(response.text().strip().splitlines()) == len(flows) + 1
+    assert response.ok and response.body().startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
+    assert response.body().decode("utf-8-sig").splitlines()[0].startswith("year,payer,initiative_label")
+    assert len(response.body().decode("utf-8-sig").strip().splitlines()) == len(flows) + 1
     checks = api(live_server, "/web/money/checks", year=2025)
     assert v.page.locator("section.warnings li.warning").count() == len(checks["warnings"])
     v.shot("money-2025")
