@@ -58,14 +58,14 @@ def _paragraph(c: canvas.Canvas, text: str, x: float, y: float, width: float, fo
 
 ACTIVITIES = [
     ("1. Opsøgende team for hjemløse med psykisk sygdom", "1.250",
-     "Teamet besøger borgere på herberger og i boformer efter servicelovens § 110. I 2024 havde teamet "
-     "kontakt med 35 borgere, og indsatsen udvides nu til hele Østjylland med to nye medarbejdere."),
+     ("Teamet besøger borgere på herberger og i boformer efter servicelovens § 110. I 2024 havde teamet "
+      "kontakt med 35 borgere, og indsatsen udvides nu til hele Østjylland med to nye medarbejdere.")),
     ("2. Peer-støtte i akutmodtagelsen", "800",
-     "Medarbejdere med egen erfaring med psykisk sygdom tilbyder samtaler til pårørende og patienter i "
-     "ventetiden. Ordningen afprøves i tolv måneder og evalueres af Aarhus Universitet."),
+     ("Medarbejdere med egen erfaring med psykisk sygdom tilbyder samtaler til pårørende og patienter i "
+      "ventetiden. Ordningen afprøves i tolv måneder og evalueres af Aarhus Universitet.")),
     ("3. Styrket samarbejde mellem kommunens socialpsykiatri og regionens ambulante behandling", "2.400",
-     "Fælles visitationsmøder hver uge og en fælles plan for hver borger, så ingen udskrives uden en aftale "
-     "om opfølgning. Midlerne dækker koordinatorer i begge organisationer og et fælles it-værktøj."),
+     ("Fælles visitationsmøder hver uge og en fælles plan for hver borger, så ingen udskrives uden en aftale "
+      "om opfølgning. Midlerne dækker koordinatorer i begge organisationer og et fælles it-værktøj.")),
 ]
 TWO_COLUMN_TOTAL = "4.450"
 
