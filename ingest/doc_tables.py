@@ -72,11 +72,12 @@ class Table:
     caption: str = ""
     page: int | None = None
     ruled: bool = False
+    cell_units: bool = False  # cells carry their own unit ("500.000 kr.")
 
     @property
     def money(self) -> bool:
-        """Whether the table states money (a unit was printed over it)."""
-        return self.unit is not None
+        """Whether the table states money (a unit printed over it, or in its cells)."""
+        return self.unit is not None or self.cell_units
 
 
 @dataclass
@@ -179,6 +180,7 @@ def make_table(start: int, end: int, headers: list[str], rows: list[Row], *, cap
         columns = tuple(c if c.year is not None or c.per_year else Column(c.header, year.year, year.year_end)
                         for c in columns)
     found = find_unit(*headers, caption, context)
+    cell_units = any(c is not None and UNIT.search(c.text) for r in rows for c in r.cells)
     return Table(start, end, columns, tuple(rows), unit=found[0] if found else None,
                  factor=found[1] if found else 1, price_level=price_level(*headers, caption, context),
-                 caption=squash(caption), page=page, ruled=ruled)
+                 caption=squash(caption), page=page, ruled=ruled, cell_units=cell_units)

@@ -20,7 +20,7 @@ from decimal import Decimal
 from rdflib import Literal
 from rdflib.namespace import XSD
 
-from ingest.doc_tables import Table
+from ingest.doc_tables import UNIT, Table, find_unit
 from ingest.model import DocumentGraph, passage_iri
 from ingest.numbers import parse_digits, whole
 from ingest.quantities import Quantity, squash
@@ -38,8 +38,11 @@ TRUE = Literal(True, datatype=XSD.boolean)
 
 
 def cell_value(text: str) -> tuple[Decimal, str | None] | None:
-    """A money cell's number and qualifier: "1.250" → 1250, "−300" → -300, "20,8+Y" → (20.8, "mindst")."""
-    t = text.strip().replace("−", "-").replace("–", "-")
+    """A money cell's number and qualifier: "1.250" → 1250, "−300" → -300, "20,8+Y" → (20.8, "mindst").
+
+    A unit printed in the cell ("500.000 kr.") is not part of the number (see :func:`cell_unit`).
+    """
+    t = UNIT.sub("", text).strip().replace("−", "-").replace("–", "-")
     if t in EMPTY_CELLS:
         return None
     negative = t.startswith("-") and len(t) > 1
@@ -50,6 +53,14 @@ def cell_value(text: str) -> tuple[Decimal, str | None] | None:
     if m and (value := parse_digits(m.group(1))) is not None:
         return value, "mindst"
     return None
+
+
+def cell_unit(text: str, table: Table) -> tuple[str, int] | None:
+    """The unit of a cell: its own ("500.000 kr.", "2,5 mio. kr."), else the table's; None when neither has one."""
+    own = find_unit(text)
+    if own is not None:
+        return own
+    return (table.unit, table.factor) if table.unit is not None else None
 
 
 def row_kind(label: str, numbered: bool, next_numbered: bool, cost: bool) -> str:
@@ -78,19 +89,21 @@ def table_quantities(table: Table, text: str, to_text: _Offsets) -> list[Quantit
     if not table.money:
         return []
     cost = COST_TABLE.search(" ".join([table.caption, *(c.header for c in table.columns)])) is not None
-    numbered = [ROW_NUMBER.match(r.label) is not None for r in table.rows]
+    filled = [r for r in table.rows if any(c is not None for c in r.cells)]  # headings without figures aside
+    numbered = [ROW_NUMBER.match(r.label) is not None for r in filled]
     out: list[Quantity] = []
-    for i, row in enumerate(table.rows):
+    for i, row in enumerate(filled):
         kind = row_kind(row.label, numbered[i], i + 1 < len(numbered) and numbered[i + 1], cost)
         s, e = to_text(row.start), to_text(row.end)
         for column, cell in zip(table.columns, row.cells):
             parsed = cell_value(cell.text) if cell is not None else None
-            if cell is None or parsed is None:
+            unit = cell_unit(cell.text, table) if cell is not None else None
+            if cell is None or parsed is None or unit is None:
                 continue
             value, qualifier = parsed
             out.append(Quantity(
                 start=to_text(cell.start), end=to_text(cell.end), raw=cell.text, measure="money",
-                value=whole(value * table.factor), qualifier=qualifier, unit_text=table.unit or "",
+                value=whole(value * unit[1]), qualifier=qualifier, unit_text=unit[0],
                 year=column.year, year_end=column.year_end, per_year=column.per_year, kind=kind,  # type: ignore[arg-type]
                 price_level=table.price_level, row_label=row.label or None, from_table=True,
                 sentence_start=s, sentence_end=e, quote=squash(text[s:e])))

@@ -4,7 +4,7 @@ Coordinates are PDF points from the top left of the page as shown (pdfplumber's 
 a rotated page already turned upright), the same for words read from the text layer and from OCR.
 
 A *running* line is a line in the top or bottom margin band of a page that recurs, digits aside,
-on at least two pages (three when the document has more than three pages), or a page number
+on at least half the pages (and two), or a page number
 ("Side 2", "Side 2 af 9", "- 2 -", "2/9") alone in the band. Running lines are dropped from the
 text; their wording is kept as document metadata.
 """
@@ -97,10 +97,27 @@ def group_lines(words: list[Word]) -> list[Line]:
     return lines
 
 
+CELL_UNIT = re.compile(r"(?P<number>.+?)\s?(?P<unit>(?:(?:mio|mia|mrd|mill)\.?\s?)?kr\.?|t\.\s?kr\.?|tkr\.?|DKK)",
+                       re.IGNORECASE)
+
+
 def is_cell(text: str) -> bool:
-    """Whether a word can stand alone in a table cell: a number, "-", "X", "20,8+Y", "−1.200"."""
+    """Whether ``text`` fills a table cell: a number, "-", "X", "20,8+Y", "−1.200", also with a money unit
+    ("500.000 kr.", "2,5 mio. kr.")."""
     t = NEGATIVE.sub(lambda m: "-" + m.group(0)[1:], text)
-    return t in EMPTY_CELLS or NUMBER_CELL.fullmatch(t) is not None or AT_LEAST_CELL.fullmatch(t) is not None
+    if t in EMPTY_CELLS or NUMBER_CELL.fullmatch(t) is not None or AT_LEAST_CELL.fullmatch(t) is not None:
+        return True
+    m = CELL_UNIT.fullmatch(t)
+    return m is not None and (NUMBER_CELL.fullmatch(m.group("number")) is not None
+                              or AT_LEAST_CELL.fullmatch(m.group("number")) is not None)
+
+
+def merged(words: list[Word]) -> Word:
+    """Several words as one (a cell "500.000 kr."): their text joined by spaces, their joint box."""
+    if len(words) == 1:
+        return words[0]
+    return Word(" ".join(w.text for w in words), words[0].x0, max(w.x1 for w in words), min(w.top for w in words),
+                max(w.bottom for w in words), words[0].font, max(w.size for w in words))
 
 
 def cell_gap(size: float) -> float:
@@ -139,7 +156,7 @@ def running_lines(pages: list[tuple[float, list[Line]]]) -> tuple[set[tuple[int,
     pages_of: dict[str, set[int]] = {}
     for p, _, text in candidates:
         pages_of.setdefault(_normal(text), set()).add(p)
-    need = 2 if len(pages) <= 3 else 3
+    need = max(2, (len(pages) + 1) // 2)  # on half the pages: "Punktnummer: 3" atop a few pages is content
     drop: set[tuple[int, int]] = set()
     kept: dict[str, str] = {}
     for p, i, text in candidates:

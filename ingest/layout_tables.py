@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.doc_tables import UNIT
-from ingest.layout_lines import Line, Word, is_cell, pieces
+from ingest.layout_lines import Line, Word, is_cell, merged, pieces
 
 CAPTION_START = re.compile(r"(?:tabel|bilag|figur|oversigt|skema|budget|tilskud|bevilling)\b", re.IGNORECASE)
 NOTE_START = re.compile(r"(?:anm|note|noter|kilde|beløb|alle\s+beløb)\b", re.IGNORECASE)
@@ -61,9 +61,10 @@ def _trailing_cells(line: Line) -> list[Word]:
     parts = pieces(line)
     cells: list[Word] = []
     for part in reversed(parts):
-        if len(part) != 1 or not is_cell(part[0].text):
+        cell = merged(part)
+        if len(part) > 3 or not is_cell(cell.text):
             break
-        cells.insert(0, part[0])
+        cells.insert(0, cell)
     return cells
 
 
@@ -203,7 +204,7 @@ def _rows(lines: list[Line], trailing: list[list[Word]], run: list[int], columns
     for n, k in enumerate(row_lines):
         line = lines[k]
         cells = trailing[k]
-        label = [w for w in line.words if w not in cells]
+        label = _label_words(line, cells)
         row = RowBlock(cells=[None] * len(columns))
         for w in cells:
             c = _column_of(w, columns)
@@ -218,7 +219,7 @@ def _rows(lines: list[Line], trailing: list[list[Word]], run: list[int], columns
         next_line = lines[nxt] if nxt is not None else None
         next_font = None
         if next_line is not None:
-            next_label = [w for w in next_line.words if w not in trailing[nxt]]
+            next_label = _label_words(next_line, trailing[nxt])
             next_font = Line(next_label).font if next_label else None
         # a block of lines set like the next row's label, standing right above it, starts that label
         start_pending = len(between)
@@ -242,6 +243,18 @@ def _rows(lines: list[Line], trailing: list[list[Word]], run: list[int], columns
     return rows
 
 
+def _cell_lines(words: list[Word]) -> list[list[Word]]:
+    """The words of a ruled table's cell, line by line."""
+    from ingest.layout_lines import group_lines
+
+    return [ln.words for ln in group_lines(words)]
+
+
+def _label_words(line: Line, cells: list[Word]) -> list[Word]:
+    """The words of ``line`` left of its first cell."""
+    return [w for w in line.words if w.x1 <= cells[0].x0] if cells else list(line.words)
+
+
 def from_grid(grid: list[list[list[Word] | None]], top: float, bottom: float) -> TableBlock | None:
     """A ruled table from its cell grid (rows × columns of the words in each cell; None for a merged cell)."""
     if not grid or not grid[0]:
@@ -250,16 +263,18 @@ def from_grid(grid: list[list[list[Word] | None]], top: float, bottom: float) ->
     grid = [r + [None] * (width - len(r)) for r in grid]
 
     def numeric(cell: list[Word] | None) -> bool:
-        return bool(cell) and all(is_cell(w.text) for w in cell or [])
+        return bool(cell) and is_cell(" ".join(w.text for w in cell or []))
 
     def yearish(cell: list[Word] | None) -> bool:
-        return not cell or all(YEAR_CELL.fullmatch(w.text) or not is_cell(w.text) for w in cell)
+        return not numeric(cell) or all(YEAR_CELL.fullmatch(w.text) for w in cell or [])
 
-    n_header = 0
-    while n_header < len(grid) - 1 and all(yearish(c) for c in grid[n_header]):
+    value_cols = [c for c in range(width)
+                  if sum(numeric(r[c]) for r in grid[1:]) * 2 > sum(bool(r[c]) for r in grid[1:]) > 0]
+    n_header = 0  # leading rows with text over a value column but no figures other than years
+    while (n_header < len(grid) - 1 and all(yearish(c) for c in grid[n_header])
+           and any(grid[n_header][c] for c in value_cols)):
         n_header += 1
     body = grid[n_header:]
-    value_cols = [c for c in range(width) if sum(numeric(r[c]) for r in body) * 2 > sum(bool(r[c]) for r in body) > 0]
     if not value_cols or len(body) < 2:
         return None
     label_col = next((c for c in range(width) if c not in value_cols), None)
@@ -267,9 +282,10 @@ def from_grid(grid: list[list[list[Word] | None]], top: float, bottom: float) ->
     label_header = " ".join(w.text for r in grid[:n_header] for w in (r[label_col] or [])) if label_col is not None else ""
     rows = []
     for r in body:
-        label = sorted(r[label_col] or [], key=lambda w: (round(w.top), w.x0)) if label_col is not None else []
+        label = _cell_lines(r[label_col] or []) if label_col is not None else []
         extra = [w for c in range(width) if c not in value_cols and c != label_col for w in (r[c] or [])]
-        rows.append(RowBlock(label_lines=[label] if label else [], cells=[r[c] or None for c in value_cols], extra=extra))
+        rows.append(RowBlock(label_lines=label, cells=[[merged(r[c])] if r[c] else None for c in value_cols],
+                             extra=extra, main=len(label) - 1 if label else 0))
     header_lines = [[w for c in row for w in (c or [])] for row in grid[:n_header]]
     return TableBlock(top=top, bottom=bottom, headers=headers, rows=rows, header_lines=header_lines,
                       label_header=label_header, ruled=True)

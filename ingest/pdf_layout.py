@@ -18,15 +18,18 @@ from __future__ import annotations
 
 import io
 import logging
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ingest.doc_tables import Layout, RawText, Row, Span, Table, make_table
 from ingest.layout_lines import Line, Word, group_lines, running_lines
 from ingest.layout_tables import CAPTION_START, TableBlock, find_unruled, from_grid
+from ingest.tables import ROW_NUMBER
 from kg.errors import ReadError
 
+LETTERED = re.compile(r"[a-zæøå]\)\s")
 GUTTER_MIN = 10.0  # points of empty space between two text columns
 RULED = {"vertical_strategy": "lines", "horizontal_strategy": "lines", "snap_tolerance": 3, "intersection_tolerance": 3}
 
@@ -53,6 +56,7 @@ def read_pdf(path: Path | str, data: bytes, ocr_languages: str = "dan") -> tuple
             raw.page_break()
         kept = [ln for i, ln in enumerate(lines) if (n, i) not in drop]
         _render_page(page, kept, raw, layout.tables)
+    layout.tables = continued_tables(layout.tables)
     return raw.text(), layout, len(pages)
 
 
@@ -85,7 +89,7 @@ def _read_page(path: Path | str, page: Any, ocr_languages: str) -> _Page:
     number = page.page_number
     if is_scanned(page):
         return _Page(number, float(page.width), float(page.height), ocr_words(path, page, number, ocr_languages), ocr=True)
-    page = page.dedupe_chars()
+    page = _dedupe(page)
     words = [Word(w["text"], float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"]),
                   w.get("fontname", ""), float(w.get("size", 10.0)))
              for w in page.extract_words(x_tolerance=1.5, y_tolerance=2.5, extra_attrs=["fontname", "size"])
@@ -98,6 +102,21 @@ def _read_page(path: Path | str, page: Any, ocr_languages: str) -> _Page:
         if len(grid) >= 2 and any(len(r) >= 2 for r in grid):
             result.grids.append((tuple(map(float, table.bbox)), grid))  # type: ignore[arg-type]
     return result
+
+
+def _dedupe(page: Any) -> Any:
+    """The page without characters printed twice on the same spot (fake bold); linear, unlike pdfplumber's
+    ``dedupe_chars``, which took 28 of 57 s on the 28 pages of a council's minutes."""
+    seen: set[tuple] = set()
+    twice: set[int] = set()
+    for ch in page.chars:
+        key = (ch["text"], round(ch["x0"]), round(ch["top"]))
+        if key in seen:
+            twice.add(id(ch))
+        seen.add(key)
+    if not twice:
+        return page
+    return page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) not in twice)
 
 
 def _inside(w: Word, box: tuple) -> bool:
@@ -239,6 +258,7 @@ def _emit_table(block: TableBlock, raw: RawText, page: int) -> Table:
         raw.add(_words_text(sorted(words, key=lambda w: (round(w.top), w.x0))))
         raw.newline()
     rows: list[Row] = []
+    group = ""  # the numbered heading row (no figures) over lettered rows: "4. Kompetenceudvikling" over "a) …"
     for row in block.rows:
         label_spans = []
         for i, words in enumerate(row.label_lines):
@@ -256,9 +276,13 @@ def _emit_table(block: TableBlock, raw: RawText, page: int) -> Table:
         if row.extra:
             raw.add(" " + _words_text(row.extra))
         spans = [*label_spans, *[c for c in cells if c is not None]]
+        label = short_label([s.text for s in label_spans])
+        if ROW_NUMBER.match(label):
+            group = label if not any(c is not None for c in cells) else ""
+        elif group and LETTERED.match(label):
+            label = f"{group} – {label}"
         if spans:
-            rows.append(Row(_join_label([s.text for s in label_spans]), spans[0].start,
-                            max(s.end for s in spans), tuple(cells)))
+            rows.append(Row(label, spans[0].start, max(s.end for s in spans), tuple(cells)))
         raw.newline()
         if row.description:
             raw.block()
@@ -275,6 +299,32 @@ def _emit_table(block: TableBlock, raw: RawText, page: int) -> Table:
     return make_table(start, end, block.headers, rows, caption=" ".join(ln.text for ln in block.caption),
                       context=" ".join([block.label_header, header_text, *(ln.text for ln in block.notes)]),
                       page=page, ruled=block.ruled)
+
+
+def short_label(lines: list[str]) -> str:
+    """A row's label from its lines: all of a label wrapped over two lines; of a longer cell (a paragraph)
+    the first line, with its last word completed where it is hyphenated across the break."""
+    if len(lines) <= 2:
+        return _join_label(lines)
+    first, rest = lines[0].rstrip(), lines[1].split()
+    if first.endswith("-") and rest and rest[0][:1].islower():
+        return _join_label([first, rest[0].rstrip(",.;:")])
+    return first.strip()
+
+
+def continued_tables(tables: list[Table]) -> list[Table]:
+    """A table on the next page without a header of its own continues the one before it: it takes its
+    columns' periods, unit and price level (a ruled table broken over pages)."""
+    out: list[Table] = []
+    for t in tables:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.page is not None and t.page == prev.page + 1
+                and len(t.columns) == len(prev.columns)
+                and not any(c.year or c.per_year for c in t.columns) and any(c.year or c.per_year for c in prev.columns)):
+            t = replace(t, columns=prev.columns, unit=t.unit or prev.unit, factor=t.factor if t.unit else prev.factor,
+                        price_level=t.price_level or prev.price_level)
+        out.append(t)
+    return out
 
 
 def _join_label(lines: list[str]) -> str:
