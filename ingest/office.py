@@ -121,7 +121,7 @@ def _docx_blocks(path: Path, data: bytes) -> list[Block]:
         raise ReadError(path, "reading .docx needs the Python package python-docx") from None
     try:
         document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # noqa: BLE001  (a zip or XML error: not a Word document)
+    except Exception as exc:
         raise ReadError(path, f"not a readable .docx file ({type(exc).__name__}: {exc})") from exc
     blocks: list[Block] = []
     for element in document.element.body.iterchildren():
