@@ -34,6 +34,7 @@ def create_app(config: Config | None = None, *, sparql_workers: int = 2) -> Fast
     from api import (
         limits,
         problems,
+        routes_documents,
         routes_graph,
         routes_money,
         routes_search,
@@ -55,9 +56,11 @@ def create_app(config: Config | None = None, *, sparql_workers: int = 2) -> Fast
 
     app = FastAPI(title="psykiatri-kg", version=version(), description=DESCRIPTION, lifespan=lifespan)
     problems.install(app)
-    app.add_middleware(problems.BodyLimit, max_bytes=problems.MAX_BODY_BYTES)
+    app.add_middleware(problems.BodyLimit, max_bytes=problems.MAX_BODY_BYTES,
+                       larger={"/documents": cfg.upload_max_mb * 1024 * 1024 + 64 * 1024})  # + multipart framing
     limits.install(app)
     app.include_router(sparql.router)
+    app.include_router(routes_documents.router)  # POST/DELETE /documents (before GET /documents/{doc_id})
     app.include_router(routes_graph.router)
     app.include_router(routes_search.router)
     app.include_router(routes_money.router)
