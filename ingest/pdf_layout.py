@@ -29,6 +29,8 @@ from ingest.layout_tables import CAPTION_START, TableBlock, find_unruled, from_g
 from ingest.tables import ROW_NUMBER
 from kg.errors import ReadError
 
+log = logging.getLogger(__name__)
+
 LETTERED = re.compile(r"[a-zæøå]\)\s")
 GUTTER_MIN = 10.0  # points of empty space between two text columns
 RULED = {"vertical_strategy": "lines", "horizontal_strategy": "lines", "snap_tolerance": 3, "intersection_tolerance": 3}
@@ -42,22 +44,67 @@ class _Page:
     words: list[Word]
     grids: list[tuple[tuple[float, float, float, float], list[list[list[Word] | None]]]] = field(default_factory=list)
     ocr: bool = False
+    plain: str | None = None  # pypdf's text, where pdfminer found no text on a page that has some
 
 
 def read_pdf(path: Path | str, data: bytes, ocr_languages: str = "dan") -> tuple[str, Layout, int]:
-    """The raw text of a PDF (pages separated by form feeds), its layout and its page count."""
-    pages = _pages(path, data, ocr_languages)
+    """The raw text of a PDF (pages separated by form feeds), its layout and its page count.
+
+    pypdf stays as the fallback for damaged files: where pdfminer cannot open a file, or finds no text on
+    a page that is not a scan, pypdf's plain text of the page is used (no layout). A council's minutes
+    cut short at 90 % (an interrupted download) read as 28 empty pages through pdfminer and in full
+    through pypdf.
+    """
+    try:
+        pages = _pages(path, data, ocr_languages)
+        problem = "found no pages" if not pages else ""
+    except ReadError as exc:
+        pages, problem = [], exc.reason
+    if problem:  # pdfminer could not open the file, or found no page tree: try pypdf before giving up
+        fallback = _pypdf_pages(data)
+        if not fallback or not any(t.strip() for t in fallback):
+            if pages or not problem.startswith("found"):
+                raise ReadError(path, problem)
+            raise ReadError(path, "broken PDF (no pages could be read)")
+        pages = [_Page(n + 1, 0.0, 0.0, [], plain=text) for n, text in enumerate(fallback)]
+        log.warning("%s: pdfminer %s; read with pypdf, without layout", path, problem)
+    empty = [p for p in pages if not p.words and not p.ocr and p.plain is None]
+    if empty:
+        fallback = _pypdf_pages(data)
+        for p in empty:
+            if fallback and p.number <= len(fallback) and fallback[p.number - 1].strip():
+                p.plain = fallback[p.number - 1]
     lines_of = [group_lines([w for w in p.words if not _in_grids(w, p)]) for p in pages]
     drop, running = running_lines([(p.height, lines) for p, lines in zip(pages, lines_of)])
-    layout = Layout(running=running, ocr_pages=[p.number for p in pages if p.ocr], reader="pdfplumber")
+    plain = [p.number for p in pages if p.plain is not None]
+    reader = "pdfplumber" + (f"; pypdf for pages {', '.join(map(str, plain))}" if plain else "")
+    layout = Layout(running=running, ocr_pages=[p.number for p in pages if p.ocr], reader=reader)
     raw = RawText()
     for n, (page, lines) in enumerate(zip(pages, lines_of)):
         if n:
             raw.page_break()
+        if page.plain is not None:
+            raw.add(page.plain.replace("\f", " ").rstrip())
+            raw.newline()
+            continue
         kept = [ln for i, ln in enumerate(lines) if (n, i) not in drop]
         _render_page(page, kept, raw, layout.tables)
     layout.tables = continued_tables(layout.tables)
     return raw.text(), layout, len(pages)
+
+
+def _pypdf_pages(data: bytes) -> list[str] | None:
+    """Each page's plain text through pypdf, or None when pypdf cannot read the file either."""
+    from pypdf import PdfReader
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            reader.decrypt("")
+        return [(page.extract_text() or "") for page in reader.pages]
+    except Exception:  # noqa: BLE001  (pypdf raises many types for damaged files; the caller reports pdfminer's)
+        return None
 
 
 def _pages(path: Path | str, data: bytes, ocr_languages: str) -> list[_Page]:
