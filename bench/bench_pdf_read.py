@@ -62,7 +62,12 @@ def main() -> None:
     args = parser.parse_args()
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     from kg.settings import load_config
-    from tests.ingest.pdf_layouts import report_with_tables, rotated_page, scanned_page, two_column_budget
+    from tests.ingest.pdf_layouts import (
+        report_with_tables,
+        rotated_page,
+        scanned_page,
+        two_column_budget,
+    )
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-pdf-"))
     pdfs = [two_column_budget(tmp / "two-column.pdf"), report_with_tables(tmp / "report.pdf"),
@@ -77,9 +82,9 @@ def main() -> None:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             pages = len(pdf.pages)
         row = {"pdf": path.name, "pages": pages,
-               "pypdf_ms_per_page": 1000 * best(lambda: pypdf_text(data), args.repeat) / pages,
-               "pdfplumber_words_ms_per_page": 1000 * best(lambda: plumber_words(data), args.repeat) / pages,
-               "layout_reader_ms_per_page": 1000 * best(lambda: layout(path, data), args.repeat) / pages}
+               "pypdf_ms_per_page": 1000 * best(lambda d=data: pypdf_text(d), args.repeat) / pages,
+               "pdfplumber_words_ms_per_page": 1000 * best(lambda d=data: plumber_words(d), args.repeat) / pages,
+               "layout_reader_ms_per_page": 1000 * best(lambda p=path, d=data: layout(p, d), args.repeat) / pages}
         rows.append(row)
         print(json.dumps(row))
     scan = scanned_page(tmp / "scanned.pdf", text_page=False)
