@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import statistics
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -228,9 +229,14 @@ def _has_unit(text: str) -> bool:
 
 
 def _gutter(lines: list[Line], width: float) -> float | None:
-    """The x of a vertical gap between two text columns, or None for one column."""
+    """The x of a vertical gap between two text columns, or None for one column.
+
+    Two columns: most lines have words on both sides of a gap at least :data:`GUTTER_MIN` wide that few
+    lines cross, and on both sides the lines fill their column (label/value rows such as "Mødedato
+    Onsdag …" have short labels, so they stay one column).
+    """
     words = [w for ln in lines for w in ln.words]
-    if len(lines) < 8:
+    if len(words) < 20 or len(lines) < 3:
         return None
     best: tuple[int, float] | None = None
     for step in range(int(width * 0.3), int(width * 0.7), 2):
@@ -244,9 +250,15 @@ def _gutter(lines: list[Line], width: float) -> float | None:
     if best is None:
         return None
     x = best[1]
-    both = sum(1 for ln in lines if ln.words[0].x1 <= x and ln.x1 > x and not _crosses(ln, x))
+    both = [ln for ln in lines if ln.words[0].x1 <= x and ln.x1 > x and not _crosses(ln, x)]
     spanning = sum(1 for ln in lines if _crosses(ln, x))
-    return x if both >= max(4, 0.4 * len(lines)) and spanning <= 0.15 * len(lines) else None
+    if len(both) < max(3, 0.4 * len(lines)) or spanning > 0.2 * len(lines):
+        return None
+    left0 = min(ln.x0 for ln in both)
+    right1 = max(ln.x1 for ln in both)
+    left_fill = statistics.median(max(w.x1 for w in ln.words if w.x1 <= x) - left0 for ln in both) / (x - left0)
+    right_fill = statistics.median(right1 - min(w.x0 for w in ln.words if w.x0 >= x) for ln in both) / (right1 - x)
+    return x if left_fill >= 0.6 and right_fill >= 0.6 else None
 
 
 def _crosses(line: Line, x: float) -> bool:
