@@ -1,14 +1,13 @@
 """Adding and removing a document through the page, in real Chromium, on a server with a write token.
 
-A server of its own (a copy of the corpus graph, texts, index and embedding cache) so the shared test
-server stays as it is. Upload a generated two-column PDF with the token, see its facts in the document
+A server of its own, over two corpus documents ingested and indexed here with the real model (the shared
+test server stays as it is). Upload a generated two-column PDF with the token, see its facts in the document
 view, search, SPARQL and the money view; remove it from the page and see them gone from all four.
 Without the token the page offers no upload and the API answers 401.
 """
 
 from __future__ import annotations
 
-import shutil
 import socket
 import threading
 import time
@@ -17,27 +16,33 @@ import httpx
 import pytest
 
 from tests.ingest.pdf_layouts import ACTIVITIES, two_column_budget
-from tests.web.conftest import Visit, _config
+from tests.web.conftest import ROOT, Visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-TOKEN = "s3cret-skrivenøgle-for-test"
+TOKEN = "s3cret-write-token-for-tests"  # an HTTP header: ASCII
 KEY = "psykiatripulje-2025.pdf"
 ACTIVITY = ACTIVITIES[0][0].split(". ", 1)[1]  # "Opsøgende team for hjemløse med psykisk sygdom"
 
 
 @pytest.fixture(scope="module")
-def writable_server(web_data, corpus_store, tmp_path_factory):
-    """(base URL, data dir) of the real app with ``write_token`` set, over a private copy of the corpus data."""
+def writable_server(tmp_path_factory):
+    """(base URL, data dir) of the real app with ``write_token`` set, over two smaller corpus documents."""
     import uvicorn
 
     from api.app import create_app
+    from ingest.pipeline import ingest_paths
+    from kg.settings import load_config
+    from kg.store import open_store
+    from search.service import build_index
 
-    _, cfg, _ = corpus_store
     data = tmp_path_factory.mktemp("writable") / "data"
-    shutil.copytree(web_data, data)
-    if (cfg.data_dir / "cache").is_dir():  # the embedding cache: a re-index embeds only the new passages
-        shutil.copytree(cfg.data_dir / "cache", data / "cache")
-    config = _config(data, cfg, write_token=TOKEN)
+    config = load_config({"data_dir": data, "store": "oxigraph", "sparql_timeout": 10.0, "update_token": "",
+                          "write_token": TOKEN})
+    corpus = sorted((ROOT / "corpus").glob("*.txt"), key=lambda p: p.stat().st_size)[:2]
+    with open_store(config.store, config.data_dir) as store:
+        report = ingest_paths(corpus, store, config)
+        assert not report.failed, report.failed
+        build_index(store, config)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))

@@ -136,6 +136,7 @@ function removeButton(doc, status, rerender) {
     if (!button.classList.contains("confirm")) { // the first click asks, the second removes
       button.classList.add("confirm");
       button.textContent = t("docs.confirm", { key: doc.key });
+      button.setAttribute("aria-label", button.textContent);
       return;
     }
     button.disabled = true;
