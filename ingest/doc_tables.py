@@ -105,6 +105,7 @@ class RawText:
         return Span(text, start, self.length)
 
     def newline(self) -> None:
+        """End the current line (nothing when the text is empty or already at a line or page start)."""
         if self.parts and not self.parts[-1].endswith(("\n", "\f")):
             self.add("\n")
 
@@ -117,10 +118,12 @@ class RawText:
             self.add(" \n")
 
     def page_break(self) -> None:
+        """A form feed: the next text is on the next page."""
         self.parts.append("\f")
         self.length += 1
 
     def text(self) -> str:
+        """Everything added so far."""
         return "".join(self.parts)
 
 
@@ -159,6 +162,7 @@ def find_unit(*texts: str) -> tuple[str, int] | None:
 
 
 def price_level(*texts: str) -> str | None:
+    """The first price level in ``texts``: "2024-pl", "2025-priser", "løbende priser"; else None."""
     for text in texts:
         if m := PRICE_LEVEL.search(text):
             return squash(m.group(0)).replace(" ", "")

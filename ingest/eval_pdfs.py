@@ -32,6 +32,7 @@ KINDS = {"allocated": "allocated", "share": "share", "used": "used", "total": "t
 
 
 def load_jsonl(path: Path) -> list[dict[str, Any]]:
+    """One dict per non-empty line of a JSON Lines file."""
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 

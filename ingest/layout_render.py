@@ -82,6 +82,7 @@ def _reading_order(lines: list[Line], width: float) -> list[Line]:
 
 
 def emit_text(lines: list[Line], width: float, raw: RawText) -> None:
+    """Write running-text ``lines`` (top to bottom) into ``raw`` in reading order, paragraphs apart."""
     if not lines:
         return
     raw.block()
@@ -103,6 +104,7 @@ def _words_text(words: list[Word]) -> str:
 
 
 def emit_table(block: TableBlock, raw: RawText, page: int) -> Table:
+    """Write a table into ``raw`` (caption, header lines, one line per row, descriptions); its :class:`Table`."""
     raw.block()
     start = raw.length
     for ln in block.caption:
