@@ -47,6 +47,7 @@ def graph(tmp_path_factory):
     def rows(sparql: str) -> list:
         return list(store.query(sparql))
 
+    rows.data = data  # type: ignore[attr-defined]
     yield rows
     store.close()
 
@@ -144,6 +145,7 @@ def test_scanned_page_is_read_by_ocr_and_marked(graph):
                                  "initiative": facts[("", 2026)]["initiative"]}
     assert facts[("", 2025)]["value"] == Decimal(2_000_000) and facts[("", 2025)]["page"] == 1
     assert facts[("", 2025)]["ocr"] is False  # the page with a text layer is not OCR-derived
+    assert "sengepladser" in facts[("", 2026)]["initiative"].lower()
     doc = graph('SELECT ?ocr ?page WHERE { ?d kg:sourceKey "scanned.pdf" ; kg:ocrDerived ?ocr ; kg:ocrPage ?page }')
     assert [(r.ocr.toPython(), int(r.page)) for r in doc] == [(True, 2)]
     marked = graph('SELECT ?t WHERE { ?d kg:sourceKey "scanned.pdf" . ?p a kg:Passage ; kg:inDocument ?d ; '
@@ -167,3 +169,16 @@ def test_scanned_file_without_tesseract_fails_naming_the_packages(tmp_path):
         assert store.documents() == {}  # never an empty document
     finally:
         store.close()
+
+
+def test_every_fact_points_at_its_characters_in_the_kept_text(graph):
+    """kg:rawStart/kg:rawEnd of every money fact span exactly its printed figure in the text kept for the document."""
+    import json
+
+    rows = graph("""SELECT ?id ?raw ?s ?e WHERE { ?d a kg:Document ; dcterms:identifier ?id .
+        ?f a kg:MoneyAmount ; kg:inDocument ?d ; kg:rawText ?raw ; kg:rawStart ?s ; kg:rawEnd ?e }""")
+    assert len(rows) > 40
+    kept: dict[str, str] = {}
+    for r in rows:
+        text = kept.setdefault(str(r.id), json.loads((graph.data / "texts" / f"{r.id}.json").read_text("utf-8"))["raw"])
+        assert text[int(r.s):int(r.e)].split() == str(r.raw).split(), (str(r.raw), text[int(r.s):int(r.e)])
