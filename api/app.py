@@ -33,7 +33,17 @@ def create_app(config: Config | None = None, *, sparql_workers: int = 2) -> Fast
     """The app over ``config``'s store; ``sparql_workers`` queries may run at once."""
     import anyio
 
-    from api import graph_store_protocol, limits, problems, routes_graph, routes_money, routes_search, routes_web, sparql
+    from api import (
+        graph_store_protocol,
+        limits,
+        problems,
+        routes_documents,
+        routes_graph,
+        routes_money,
+        routes_search,
+        routes_web,
+        sparql,
+    )
     from api.deps import version
     from kg.sparql_service import open_services
 
@@ -49,10 +59,12 @@ def create_app(config: Config | None = None, *, sparql_workers: int = 2) -> Fast
 
     app = FastAPI(title="psykiatri-kg", version=version(), description=DESCRIPTION, lifespan=lifespan)
     problems.install(app)
-    app.add_middleware(problems.BodyLimit, max_bytes=problems.MAX_BODY_BYTES)
+    app.add_middleware(problems.BodyLimit, max_bytes=problems.MAX_BODY_BYTES,
+                       larger={"/documents": cfg.upload_max_mb * 1024 * 1024 + 64 * 1024})  # + multipart framing
     limits.install(app)
     app.include_router(sparql.router)
     app.include_router(graph_store_protocol.router)
+    app.include_router(routes_documents.router)  # POST/DELETE /documents (before GET /documents/{doc_id})
     app.include_router(routes_graph.router)
     app.include_router(routes_search.router)
     app.include_router(routes_money.router)

@@ -43,3 +43,21 @@ def search_index(request: Request, services: GraphServices) -> Any:
 
             state.search_index = open_index(services.config)
         return state.search_index
+
+
+def refresh_services(request: Request, services: GraphServices) -> None:
+    """After this server changed the data directory (an upload or a removal): reopen the store and the query
+    workers in place, and forget the search index, so every later request sees the change.
+
+    Requests already running keep the handles they hold until they finish or fail; the old query workers
+    are stopped.
+    """
+    from kg.sparql_service import _close, open_services
+
+    fresh = open_services(services.config, max(2, services.runner.workers))
+    old_store, old_runner = services.store, services.runner
+    services.store, services.runner, services.read_only = fresh.store, fresh.runner, fresh.read_only
+    with _index_lock:
+        request.app.state.search_index = None
+    old_runner.close()
+    _close(old_store)

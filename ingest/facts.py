@@ -14,6 +14,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 
 from ingest.entities import entity_triples, extract_entities
 from ingest.initiatives import find_initiatives
+from ingest.layout_facts import TRUE, ocr_pages, with_layout_tables
 from ingest.model import DocumentGraph
 from ingest.nlp import extract_quantities
 from ingest.periods import PeriodContext, build_context
@@ -41,7 +42,7 @@ def period_context_of(doc: DocumentGraph) -> PeriodContext:
 def quantities_of(doc: DocumentGraph) -> list[Quantity]:
     cached = getattr(doc, "_quantities", None)
     if cached is None:
-        cached = extract_quantities(doc.repaired.text, period_context_of(doc))
+        cached = with_layout_tables(extract_quantities(doc.repaired.text, period_context_of(doc)), doc)  # a PDF's tables: cells as read
         doc._quantities = cached  # type: ignore[attr-defined]
     return cached
 
@@ -92,12 +93,15 @@ def fact_triples(doc: DocumentGraph) -> Iterator[tuple]:
     yield agreement, KG.inDocument, doc.iri
     for init in initiatives:
         yield from init.triples(doc.doc_id, doc.iri, doc.passage_for(init.start))
+    ocr = ocr_pages(doc)
     for n, q in enumerate(quantities):
         node = fact_iri(doc.doc_id, n)
         yield from q.triples(node, doc.iri, doc.passage_for(q.start))
         page = doc.repaired.page_at(q.start)
         if page is not None:
             yield node, KG.page, Literal(page, datatype=XSD.integer)
+            if page in ocr:
+                yield node, KG.ocrDerived, TRUE
         raw_start, raw_end = doc.repaired.raw_span(q.start, q.end)
         yield node, KG.rawStart, Literal(raw_start, datatype=XSD.integer)
         yield node, KG.rawEnd, Literal(raw_end, datatype=XSD.integer)

@@ -70,8 +70,17 @@ def validate(graph: Graph, path: Path | str) -> None:
 def default_extractors() -> list[Extractor]:
     """Fact extractors run on every document (money, actors, …), each yielding triples."""
     from ingest.facts import entity_fact_triples, fact_triples
+    from ingest.layout_facts import layout_triples
 
-    return [fact_triples, entity_fact_triples]
+    return [fact_triples, entity_fact_triples, layout_triples]
+
+
+def repaired_source(source: SourceDocument):
+    """The repaired text of ``source``; a one-page PDF (no form feed to count) is all on page 1."""
+    repaired = repair(source.raw)
+    if not repaired.page_starts and source.page_count == 1:
+        repaired.page_starts.append((0, 1))
+    return repaired
 
 
 def ingest_paths(
@@ -107,7 +116,7 @@ def ingest_paths(
     manifests: dict[Path, dict[str, dict[str, str]]] = {}
     todo: list[tuple[Path, SourceDocument, StoredDocument | None]] = []
     for path in files:
-        status, source, previous = _read_one(path, report, stored, by_id, manifests, pipeline)
+        status, source, previous = _read_one(path, report, stored, by_id, manifests, pipeline, config.ocr_languages)
         if source is not None:
             todo.append((path, source, previous))
         elif on_file:
@@ -125,13 +134,14 @@ def ingest_paths(
     return report
 
 
-def _read_one(path, report, stored, by_id, manifests, pipeline: str) -> tuple[str, SourceDocument | None, StoredDocument | None]:
+def _read_one(path, report, stored, by_id, manifests, pipeline: str,
+              ocr_languages: str = "dan") -> tuple[str, SourceDocument | None, StoredDocument | None]:
     """Read ``path``; a document to build comes back with its stored predecessor, else a status."""
     t0 = time.perf_counter()
     try:
         if path.parent not in manifests:
             manifests[path.parent] = read_manifest(path.parent)
-        source = read_document(path, manifests[path.parent].get(path.name))
+        source = read_document(path, manifests[path.parent].get(path.name), ocr_languages=ocr_languages)
         report.time("read", time.perf_counter() - t0)
         previous = stored.get(source.key)
         if previous is not None and previous.sha256 == source.sha256 and previous.pipeline == pipeline:
@@ -165,7 +175,7 @@ def build_triples(source: SourceDocument, config: Config, extractors: list[Extra
     """A document's triples (document graph and extracted facts), SHACL-validated; and the time of each stage."""
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    repaired = repair(source.raw)
+    repaired = repaired_source(source)
     t1 = time.perf_counter()
     sections = segment(repaired.text, config.passage_min_words, config.passage_max_words)
     t2 = time.perf_counter()

@@ -1,4 +1,4 @@
-"""``kg ingest|stats|export|query|serve|settings|vocab``: thin commands over the graph and the data directory."""
+"""``kg ingest|remove|stats|export|query|serve|settings|vocab``: thin commands over the graph and the data directory."""
 
 from __future__ import annotations
 
@@ -99,6 +99,24 @@ def _index_needed(cfg, graph_store, changed: bool) -> bool:
         return not index_in_step(graph_store, open_index(cfg))
     except SearchIndexError:
         return True
+
+
+@app.command()
+def remove(
+    key: Annotated[str, typer.Argument(help="The document's key (its file name, as `kg stats` lists it) or its id.")],
+    data_dir: DataDir = None,
+    store: StoreOpt = None,
+    config: ConfigOpt = None,
+    quiet: Quiet = False,
+) -> None:
+    """Remove a document: its graph, its passages from the search index and its kept text; the links between
+    the remaining documents are recomputed. All or nothing, like `kg ingest`."""
+    from kgdatadir.documents import remove_document
+
+    with _errors():
+        cfg = _config(data_dir, store, config)
+        change = remove_document(cfg, key, on_wait=lambda m: typer.echo(m, err=True))
+    _console(quiet).print(f"removed {change.key} (id {change.doc_id}); the search index holds {change.passages} passages")
 
 
 @app.command()

@@ -164,6 +164,28 @@ def eval_extraction(
     _publish(_results_name("extraction", gold), metrics, report)
 
 
+@eval_app.command("pdfs")
+def eval_pdfs(
+    gold: Annotated[Path, typer.Option(help="Folder with pdf_facts.jsonl and pdf_sources.json.")] = Path("eval/dev"),
+    pdf_dir: Annotated[Path | None, typer.Option(help="Folder with the PDFs. [default: the eval_pdf_dir setting]")] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Money facts read from real public PDFs (kept out of git) against hand-checked facts; skips when absent."""
+    from ingest.eval_pdfs import evaluate_pdf_folder, format_report
+
+    with _errors():
+        cfg = _config(None, None, config)
+        folder = pdf_dir or cfg.eval_pdf_dir
+        metrics, notes = evaluate_pdf_folder(folder, gold, cfg)
+    if metrics is None:
+        for note in notes:
+            typer.echo(note, err=True)
+        typer.echo(f"skipped: none of the PDFs of {gold / 'pdf_sources.json'} is in {folder} "
+                   "(third-party files are kept out of git; eval/dev/README.md says where to get them)")
+        return
+    _publish("pdfs", metrics, format_report(metrics, notes))
+
+
 @app.command()
 def ask(
     question: Annotated[str, typer.Argument(help="A question in Danish or English.")],

@@ -109,6 +109,11 @@ export function documents() {
   return documentsPromise;
 }
 
+/** Forget the fetched document list (after a document was added or removed). */
+export function forgetDocuments() {
+  documentsPromise = null;
+}
+
 /** A table whose column headers sort it (click or Enter); ``columns``: [{key, label, render?, numeric?}]. */
 export function sortableTable(rows, columns, attrs = {}) {
   let sortKey = null;
