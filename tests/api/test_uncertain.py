@@ -64,6 +64,6 @@ def test_trail_marks_uncertain_facts(app):
 
 
 def test_flows_csv_counts_uncertain_facts(app):
-    rows = list(csv.DictReader(io.StringIO(app.get("/money/flows", params={"format": "csv"}).text)))
+    rows = list(csv.DictReader(io.StringIO(app.get("/money/flows", params={"format": "csv"}).content.decode("utf-8-sig"))))
     got = sorted((r["year"], float(r["dkk"]), r["uncertain"]) for r in rows)
     assert got == [("2025", 1_200_000.0, "0"), ("2025", 3_500_000.0, "1"), ("2026", 4_000_000.0, "1")]
