@@ -105,6 +105,7 @@ def table_quantities(table: Table, text: str, to_text: _Offsets) -> list[Quantit
                 start=to_text(cell.start), end=to_text(cell.end), raw=cell.text, measure="money",
                 value=whole(value * unit[1]), qualifier=qualifier, unit_text=unit[0],
                 year=column.year, year_end=column.year_end, per_year=column.per_year, kind=kind,  # type: ignore[arg-type]
+                year_basis="fromTable" if column.year is not None else None,  # the column header's year
                 price_level=table.price_level, row_label=row.label or None, from_table=True,
                 sentence_start=s, sentence_end=e, quote=squash(text[s:e])))
     return out
