@@ -1,6 +1,6 @@
 """The HTTP API: ``create_app(config)`` builds a FastAPI app whose lifespan opens the store and the query workers.
 
-The handlers are thin: they parse the request, call :mod:`kg.sparql_service` or :mod:`kg.browse`, and
+The handlers are thin: they parse the request, call :mod:`kg.sparql` or :mod:`kg.browse`, and
 errors become problem+json (:mod:`api.problems`). Nothing is opened at import time; CORS is off.
 """
 
@@ -45,7 +45,7 @@ def create_app(config: Config | None = None, *, sparql_workers: int = 2) -> Fast
         sparql,
     )
     from api.deps import version
-    from kg.sparql_service import open_services
+    from kg.sparql import open_services
 
     cfg = config or load_config()
 

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from kg.sparql_service import GraphServices
+from kg.sparql import GraphServices
 
 _index_lock = threading.Lock()
 
@@ -52,7 +52,7 @@ def refresh_services(request: Request, services: GraphServices) -> None:
     Requests already running keep the handles they hold until they finish or fail; the old query workers
     are stopped.
     """
-    from kg.sparql_service import _close, open_services
+    from kg.sparql import close_store, open_services
 
     fresh = open_services(services.config, max(2, services.runner.workers))
     old_store, old_runner = services.store, services.runner
@@ -60,4 +60,4 @@ def refresh_services(request: Request, services: GraphServices) -> None:
     with _index_lock:
         request.app.state.search_index = None
     old_runner.close()
-    _close(old_store)
+    close_store(old_store)

@@ -21,7 +21,7 @@ from api.deps import Services
 from api.negotiation import accept_header
 from api.problems import PROBLEM_RESPONSES, problem
 from kg.errors import QueryError
-from kg.sparql_service import FORMAT_PARAMETERS, FORMATS, GRAPH, negotiate
+from kg.sparql import FORMAT_PARAMETERS, FORMATS, GRAPH, negotiate
 
 router = APIRouter(tags=["graph store"])
 PATH = "/rdf-graph-store"

@@ -2,7 +2,7 @@
 
 HTTP allows a header field to be sent as several lines; they form one comma-separated list (RFC 9110
 §5.3), and RDF4J/Sesame clients send Accept so. The SPARQL endpoint picks among its formats with
-:func:`kg.sparql_service.negotiate`; the listing endpoints choose JSON or CSV here with the same rules.
+:func:`kg.sparql.negotiate`; the listing endpoints choose JSON or CSV here with the same rules.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ def accept_header(request: Request) -> str:
 
 def wants_csv(request: Request, fmt: str | None) -> bool:
     """CSV when ``?format=csv``, or when Accept prefers text/csv over application/json (JSON on a tie or for */*)."""
-    from kg.sparql_service import best_match
+    from kg.sparql import best_match
 
     if fmt:
         return fmt == "csv"

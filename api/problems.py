@@ -26,7 +26,7 @@ log = logging.getLogger("api")
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://w3id.org/psykiatri-kg/problems/"
-MAX_BODY_BYTES = 1_100_000  # a little over kg.sparql_service.MAX_UPDATE_BYTES, for form encoding
+MAX_BODY_BYTES = 1_100_000  # a little over kg.sparql.MAX_UPDATE_BYTES, for form encoding
 
 # most specific first
 STATUS: tuple[tuple[type[KgError], int], ...] = (

@@ -1,4 +1,4 @@
-"""``/sparql``: the SPARQL 1.1 Protocol over HTTP. Parsing only; the work is in :mod:`kg.sparql_service`."""
+"""``/sparql``: the SPARQL 1.1 Protocol over HTTP. Parsing only; the work is in :mod:`kg.sparql`."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from api.deps import Services
 from api.negotiation import accept_header
 from api.problems import PROBLEM_RESPONSES
 from kg.errors import QueryError, UpdateForbidden
-from kg.sparql_service import FORMAT_NAMES, FORMAT_PARAMETERS, FORMATS, GraphServices, SparqlRequest, run_update
+from kg.sparql import FORMAT_NAMES, FORMAT_PARAMETERS, FORMATS, GraphServices, SparqlRequest, run_update
 
 router = APIRouter(tags=["SPARQL"])
 

@@ -202,7 +202,7 @@ def serve(
     import uvicorn
 
     from api.app import create_app
-    from kg.sparql_service import check_store
+    from kg.sparql import check_store
 
     with _errors():
         cfg = _config(data_dir, store, config, host=host, port=port)

@@ -101,7 +101,7 @@ def test_lifespan_opens_and_closes_the_store(tmp_path, api_data):
 
 def test_missing_store_is_a_clear_error(tmp_path):
     from kg.errors import StoreError
-    from kg.sparql_service import check_store
+    from kg.sparql import check_store
 
     with pytest.raises(StoreError, match="run `kg ingest"):
         check_store(make_config(tmp_path / "empty"))

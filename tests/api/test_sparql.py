@@ -220,7 +220,7 @@ def test_slow_query_times_out_with_a_problem_within_about_the_limit(client):
 
 def test_timeout_kills_the_worker_and_a_fresh_one_takes_its_place(api_data):
     from kg.errors import QueryTimeout
-    from kg.sparql_service import ProcessRunner, SparqlRequest
+    from kg.sparql import ProcessRunner, SparqlRequest
 
     runner = ProcessRunner(api_data / "graph", timeout=0.5, max_rows=10, workers=1)
     try:
@@ -303,7 +303,7 @@ def test_update_errors_are_problems(writable):
 
 def test_timeout_in_thread_mode_answers_in_time(writable):
     """A writable server runs queries in threads: the answer comes at the limit, though pyoxigraph finishes
-    the count (about 3 s of work here) in the background, as kg/sparql_service.py documents."""
+    the count (about 3 s of work here) in the background, as kg/sparql/ documents."""
     values = " ".join(str(i) for i in range(36))
     slow = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"VALUES ?v{k} {{ {values} }}" for k in range(5)) + " }"
     started = time.monotonic()
