@@ -1,4 +1,4 @@
-"""What the route modules depend on: the served generation's services, the search index, version and CSV choice.
+"""What the route modules depend on: the served generation's services, its search index, the version, publishing.
 
 FastAPI dependencies (``Depends``), not module globals: the app's lifespan opens the live services
 (:func:`api.app.create_app`) and every route module takes them from here, so no route module
@@ -7,7 +7,7 @@ imports another or the app.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -64,9 +64,12 @@ def search_index(request: Request, services: GenerationServices) -> Any:
     return services.index()
 
 
-def wants_csv(request: Request, fmt: str | None) -> bool:
-    """Whether the client asked for CSV: ``?format=csv`` wins, else ``Accept: text/csv`` without JSON."""
-    if fmt:
-        return fmt == "csv"
-    accept = request.headers.get("accept", "")
-    return "text/csv" in accept and "application/json" not in accept
+def publish(request: Request, work: Callable[..., Any], *args: Any) -> Any:
+    """Run ``work(config, *args)``, a writer of the data directory (``config.data_dir``: the data directory,
+    not a generation), then serve the generation it published before answering; ``work``'s result.
+
+    ``work`` builds generation N+1 beside the served one and publishes it (:func:`kgdatadir.writer.writer`);
+    requests already running finish on generation N, and every request after this one uses N+1
+    (:meth:`kgdatadir.live.LiveServices.publish`). Blocking: call it from a worker thread.
+    """
+    return request.state.live.publish(work, *args)

@@ -48,6 +48,13 @@ SETTINGS: tuple[Setting, ...] = (
             "reader holds them (a reader's lease keeps its own generation anyway); see docs/reliability.md."),
     Setting("generation_poll", 1.0, "Seconds between `kg serve`'s looks at the data directory's CURRENT pointer: a newly "
             "committed generation is served within about this long (0: keep serving the generation it started with)."),
+    Setting("ocr_languages", "dan", "Tesseract languages for scanned PDF pages, joined with '+' (e.g. 'dan+eng'); "
+            "needs the Debian packages tesseract-ocr and tesseract-ocr-<language>."),
+    Setting("write_token", "", "Bearer token that allows adding (POST /documents) and removing (DELETE "
+            "/documents/{key}) documents through the API and the web page; empty means off."),
+    Setting("upload_max_mb", 50, "Largest document the API accepts for upload, in MB."),
+    Setting("eval_pdf_dir", "eval/pdfs", "Folder with the third-party PDFs that `kg eval pdfs` measures against "
+            "eval/dev/pdf_facts.jsonl (kept out of git; the evaluation skips, saying so, when it is absent)."),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -69,6 +76,10 @@ class Config:
     update_token: str = field(default="", repr=False)
     keep_generations: int = 0
     generation_poll: float = 1.0
+    ocr_languages: str = "dan"
+    write_token: str = field(default="", repr=False)
+    upload_max_mb: int = 50
+    eval_pdf_dir: Path = Path("eval/pdfs")
 
 
 def _coerce(name: str, value: Any) -> Any:
@@ -83,7 +94,7 @@ def _coerce(name: str, value: Any) -> Any:
         value = kind(value)
     except (TypeError, ValueError) as exc:
         raise SettingError(f"setting {name}: {value!r} is not a valid {kind.__name__}") from exc
-    if name in {"data_dir", "model_cache"}:
+    if name in {"data_dir", "model_cache", "eval_pdf_dir"}:
         return Path(value).expanduser()
     return value
 

@@ -21,6 +21,8 @@ def check(
 
     Checks the committed generation while ingests and servers go on; what an interrupted ingest left is
     a note. Exits 1 when a problem is left; --repair fixes what it can first.
+
+    Facts the parser flagged as uncertain (kg:parseFlag) are listed as notes, one per fact; notes do not change the exit code.
     """
     from kgdatadir.check import run_check
 

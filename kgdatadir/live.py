@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from kg.errors import StoreError
 from kg.settings import Config
-from kg.sparql_service import (
+from kg.sparql import (
     GraphServices,
     ProcessRunner,
     check_text,
@@ -32,6 +33,7 @@ from kgdatadir.reader import Snapshot, finish, generation_config, lease_for
 
 log = logging.getLogger(__name__)
 WORKER_START_SECONDS = 60.0
+T = TypeVar("T")
 
 
 class GenerationServices:
@@ -179,6 +181,18 @@ class LiveServices:
         with writer(self.config, command="kg serve (SPARQL update)") as draft:
             run_update(draft.store, text)
         self.refresh()
+
+    def publish(self, work: Callable[..., T], *args: Any) -> T:
+        """Run ``work(config, *args)``, a writer of the data directory (``config``: the server's own settings,
+        ``data_dir`` the data directory), then serve the generation it published; ``work``'s result.
+
+        ``work`` writes generation N+1 through :func:`kgdatadir.writer.writer` and publishes it; requests
+        that hold generation N finish on it, and every request that starts after this returns uses N+1 (or
+        a newer one). An exception in ``work`` publishes nothing: N is still served.
+        """
+        result = work(self.config, *args)
+        self.refresh()
+        return result
 
     def _retire(self, services: GenerationServices) -> None:
         def close() -> None:
