@@ -116,13 +116,15 @@ def remove(
     quiet: Quiet = False,
 ) -> None:
     """Remove a document: its graph, its passages from the search index and its kept text; the links between
-    the remaining documents are recomputed. All or nothing, like `kg ingest`."""
+    the remaining documents are recomputed. All or nothing, like `kg ingest`: one new generation."""
     from kgdatadir.documents import remove_document
 
     with _errors():
         cfg = _config(data_dir, store, config)
         change = remove_document(cfg, key, on_wait=lambda m: typer.echo(m, err=True))
-    _console(quiet).print(f"removed {change.key} (id {change.doc_id}); the search index holds {change.passages} passages")
+    published = f"; published generation {change.generation}" if change.generation is not None else ""
+    _console(quiet).print(f"removed {change.key} (id {change.doc_id}); the search index holds {change.passages} "
+                          f"passages{published}")
 
 
 @app.command()

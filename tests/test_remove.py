@@ -40,7 +40,8 @@ def test_remove_drops_graph_text_and_links(tmp_path):
     data = tmp_path / "data"
     done = kg("ingest", str(ROOT / "corpus"), "--data-dir", str(data), "--no-index")
     assert done.returncode == 0, done.stderr
-    with open_store("oxigraph", data) as store:
+    first = data / "gen-000001"  # the ingest's generation
+    with open_store("oxigraph", first, read_only=True) as store:
         canonical = shared_initiative(store)
         before = members(store, canonical)
         docs = store.documents()
@@ -48,20 +49,24 @@ def test_remove_drops_graph_text_and_links(tmp_path):
     key = min(before.values())
     doc_iri = str(docs[key].iri)
     doc_id = doc_iri.rsplit("/", 1)[-1]
-    assert (data / "texts" / f"{doc_id}.json").is_file()
-    with open_store("oxigraph", data) as store:
+    assert (first / "texts" / f"{doc_id}.json").is_file()
+    with open_store("oxigraph", first, read_only=True) as store:
         assert links_to(store, doc_iri) > 0
 
     done = kg("remove", key, "--data-dir", str(data))
     assert done.returncode == 0, done.stderr
-    assert f"removed {key} (id {doc_id})" in done.stderr
-    with open_store("oxigraph", data) as store:
+    assert f"removed {key} (id {doc_id})" in done.stderr and "published generation 2" in done.stderr
+    second = data / "gen-000002"  # the removal is a generation of its own; the first one is gone
+    assert (data / "CURRENT").read_text("utf-8").strip() == second.name and not first.exists()
+    with open_store("oxigraph", second, read_only=True) as store:
         assert key not in store.documents() and len(store.documents()) == len(docs) - 1
         assert not store.query(f"ASK {{ GRAPH ?g {{ <{doc_iri}> ?p ?o }} }}").askAnswer
         assert links_to(store, doc_iri) == 0  # no sameAs, sameMoneyAs or conflict left pointing at it
         after = members(store, canonical)
     assert set(after.values()) == set(before.values()) - {key}  # the other documents keep their links
-    assert not (data / "texts" / f"{doc_id}.json").exists()
+    assert not (second / "texts" / f"{doc_id}.json").exists()
 
     again = kg("remove", key, "--data-dir", str(data))
     assert again.returncode == 1 and f"no document with the key {key!r}" in again.stderr
+    assert (data / "CURRENT").read_text("utf-8").strip() == second.name  # nothing published
+    assert sorted(p.name for p in data.glob("gen-*")) == [second.name]

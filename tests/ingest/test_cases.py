@@ -165,7 +165,9 @@ def sparql(data_dir: Path, query: str) -> list[dict]:
 
     from kg.namespace import sparql_prologue
 
-    store = ox.Store.read_only(str(data_dir / "graph"))
+    from tests.reliability.helpers import live_dir
+
+    store = ox.Store.read_only(str(live_dir(data_dir) / "graph"))
     try:
         result = store.query(sparql_prologue() + query, use_default_graph_as_union=True)
         names = [v.value for v in result.variables]

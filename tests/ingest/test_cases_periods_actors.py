@@ -150,8 +150,10 @@ def graph(tmp_path_factory):
     from kg.settings import load_config
     from kg.store import open_store
 
-    cfg = load_config({"data_dir": data, "store": "oxigraph"})
-    store = open_store(cfg.store, cfg.data_dir)
+    from tests.reliability.helpers import live_dir
+
+    cfg = load_config({"data_dir": live_dir(data), "store": "oxigraph"})  # the committed generation
+    store = open_store(cfg.store, cfg.data_dir, read_only=True)
     yield store
     store.close()
 

@@ -90,7 +90,9 @@ def test_docx_and_html_facts_in_the_graph(tmp_path):
     assert done.returncode == 0 and "2 added" in done.stderr and "0 failed" in done.stderr, done.stderr
     from kg.store import open_store
 
-    with open_store("oxigraph", data) as store:
+    from tests.reliability.helpers import live_dir
+
+    with open_store("oxigraph", live_dir(data), read_only=True) as store:
         for key, prose in (("notat.docx", (Decimal(3_000_000), 2025)), ("budget.html", (Decimal(12_500_000), 2026))):
             rows = store.query(f"""SELECT ?v ?y ?label ?table ?kind WHERE {{
                 ?d kg:sourceKey "{key}" . ?f a kg:MoneyAmount ; kg:inDocument ?d ; kg:value ?v ; kg:fromTable ?table ;

@@ -17,9 +17,9 @@ def kg_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "kgcli", *args]
 
 
-def kg(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+def kg(*args: str, timeout: float = 600, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(kg_command(*args), capture_output=True, text=True, cwd=ROOT, timeout=timeout,
-                          check=False)
+                          check=False, env=env)
 
 
 def live_dir(data_dir: Path) -> Path:

@@ -155,7 +155,10 @@ def test_upload_then_remove_through_the_page(browser, writable_server, tmp_path)
         v.page.locator("table.flows-table tbody tr").first.wait_for()
         assert v.page.locator("table.flows-table tbody tr", has_text=ACTIVITY).count() == 0
         assert not (data / "uploads" / KEY).exists()
-        assert not any(KEY in p.read_text("utf-8") for p in (data / "texts").glob("*.json"))
+        # generation 1: the layout before generations, moved by the first writer; 2: the upload; 3: the removal
+        assert (data / "CURRENT").read_text("utf-8").strip() == "gen-000003"
+        texts = data / "gen-000003" / "texts"
+        assert texts.is_dir() and not any(KEY in p.read_text("utf-8") for p in texts.glob("*.json"))
         assert not v.errors, v.errors
         assert not v.outside, v.outside
     finally:
