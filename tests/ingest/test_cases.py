@@ -164,7 +164,6 @@ def sparql(data_dir: Path, query: str) -> list[dict]:
     import pyoxigraph as ox
 
     from kg.namespace import sparql_prologue
-
     from tests.reliability.helpers import live_dir
 
     store = ox.Store.read_only(str(live_dir(data_dir) / "graph"))

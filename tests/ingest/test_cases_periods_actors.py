@@ -149,7 +149,6 @@ def graph(tmp_path_factory):
     assert f"{len(AMOUNTS)} added, 0 replaced, 0 unchanged, 0 failed" in done.stderr, done.stderr
     from kg.settings import load_config
     from kg.store import open_store
-
     from tests.reliability.helpers import live_dir
 
     cfg = load_config({"data_dir": live_dir(data), "store": "oxigraph"})  # the committed generation

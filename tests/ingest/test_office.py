@@ -89,7 +89,6 @@ def test_docx_and_html_facts_in_the_graph(tmp_path):
                           capture_output=True, text=True, cwd=ROOT, timeout=600, check=False)
     assert done.returncode == 0 and "2 added" in done.stderr and "0 failed" in done.stderr, done.stderr
     from kg.store import open_store
-
     from tests.reliability.helpers import live_dir
 
     with open_store("oxigraph", live_dir(data), read_only=True) as store:
