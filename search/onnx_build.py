@@ -60,10 +60,10 @@ PROBES = (
     ("query: ", "Hvor mange penge afsættes til psykiatrien i 2025?"),
     ("query: ", "How much funding is allocated to psychiatric emergency care?"),
     ("query: ", "Hvem har ansvaret for den landsdækkende akuttelefon?"),
-    ("passage: ", "Regeringen og Danske Regioner er enige om at afsætte 600 mio. kr. årligt fra 2025 til en "
-                  "styrkelse af den regionale psykiatri, herunder flere sengepladser og kortere ventetider."),
-    ("passage: ", "Sundhedsstyrelsen følger implementeringen af 10-årsplanen og afrapporterer status til "
-                  "Folketinget hvert andet år; første afrapportering sker i 2026."),
+    ("passage: ", ("Regeringen og Danske Regioner er enige om at afsætte 600 mio. kr. årligt fra 2025 til en "
+                   "styrkelse af den regionale psykiatri, herunder flere sengepladser og kortere ventetider.")),
+    ("passage: ", ("Sundhedsstyrelsen følger implementeringen af 10-årsplanen og afrapporterer status til "
+                   "Folketinget hvert andet år; første afrapportering sker i 2026.")),
     ("passage: ", "The agreement earmarks DKK 1.1 billion for child and adolescent psychiatry over four years."),
 )
 
