@@ -8,6 +8,8 @@ initiative) become sets of allowed passage IRIs.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -226,7 +228,7 @@ def search(store: GraphStore, index, query: str, k: int = 10, mode: str = "hybri
     hits = index.search(query, k=k, mode=mode, filter=allowed)
     memo = getattr(index, "memo", None)  # the titles once per open index, not once per request
     titles = memo("doc_titles", lambda: _titles(store)) if memo is not None else _titles(store)
-    facts = facts_for(store, [h.iri for h in hits]) if with_facts else {}
+    facts = _facts_remembered(store, index, [h.iri for h in hits]) if with_facts else {}
     return [
         SearchResult(
             rank=h.rank, score=float(h.score), iri=h.iri, doc_key=h.record.doc_key,
@@ -236,6 +238,32 @@ def search(store: GraphStore, index, query: str, k: int = 10, mode: str = "hybri
         )
         for h in hits
     ]
+
+
+FACTS_KEPT = 4096  # passages whose facts an open index keeps (a few MB at most)
+
+
+def _facts_remembered(store: GraphStore, index: Any, passages: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """:func:`facts_for`, remembering each passage's facts for as long as the index is open: a result list
+    costs one query for the passages not seen before, and none once they all have been. (The index and the
+    graph change together, by an ingest; a server opens both anew.) Callers get copies of the fact dicts."""
+    memo = getattr(index, "memo", None)
+    if memo is None:
+        return facts_for(store, passages)
+    kept, lock = memo("facts_by_passage", lambda: (OrderedDict(), threading.Lock()))
+    with lock:
+        known = {p: kept[p] for p in passages if p in kept}
+        for p in known:
+            kept.move_to_end(p)
+    missing = [p for p in dict.fromkeys(passages) if p not in known]
+    if missing:
+        fresh = facts_for(store, missing)
+        with lock:
+            for p in missing:
+                known[p] = kept[p] = fresh.get(p, [])
+            while len(kept) > FACTS_KEPT:
+                kept.popitem(last=False)
+    return {p: [dict(f) for f in known[p]] for p in passages if known[p]}
 
 
 def _titles(store: GraphStore) -> dict[str, str]:
