@@ -44,10 +44,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sparql_timeout", 10.0, "Seconds a SPARQL query may run on the API before it is stopped."),
     Setting("sparql_max_rows", 10000, "Most rows a SPARQL query returns on the API."),
     Setting("update_token", "", "Bearer token that allows SPARQL updates on the API; empty means read-only."),
-    Setting("encoder_backend", "onnx-int8", "How the search encoder runs: 'onnx-int8' (ONNX Runtime, int8 weights; "
-            "fastest, mean cosine 0.996 to fp32), 'onnx' (ONNX Runtime, fp32) or 'torch' (sentence-transformers on torch, "
-            "fp32). ONNX copies are built once into model_cache. An index is searched only with the backend that built "
-            "it, or a compatible one ('torch' and 'onnx'); `kg ingest` rebuilds it when the backend changes."),
+    Setting("encoder_backend", "onnx-int8", "How the search encoder runs: 'onnx-int8' (ONNX Runtime, int8 weights and "
+            "arithmetic; fastest, mean cosine 0.9997 to fp32), 'onnx' (ONNX Runtime, fp32) or 'torch' (sentence-transformers "
+            "on torch, fp32). ONNX copies are built once into model_cache. An index is searched only with the backend that "
+            "built it, or a compatible one ('torch' and 'onnx'); `kg ingest` rebuilds it when the backend changes."),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

@@ -15,10 +15,10 @@ however it was named.
 
 Backends (``load_encoder(backend=...)``, the ``encoder_backend`` setting): ``torch`` runs the model with
 sentence-transformers on torch (fp32); ``onnx`` and ``onnx-int8`` run an ONNX copy of the same model
-with ONNX Runtime (:mod:`search.onnx_model`), fp32 or with dynamically quantised int8 weights, built
+with ONNX Runtime (:mod:`search.onnx_model`), fp32 or with int8 weights and int8 arithmetic, built
 once into the model cache (:mod:`search.onnx_build`). ``torch`` and ``onnx`` compute the same fp32
 function (cosine ≥ 0.9999, tested) and are declared compatible: they share a fingerprint, so an index
-or embedding cache of one serves the other. ``onnx-int8`` vectors differ slightly (mean cosine 0.996
+or embedding cache of one serves the other. ``onnx-int8`` vectors differ slightly (mean cosine 0.9997
 to fp32) and get a fingerprint of their own.
 
 Threads: each encoder call uses ``threads`` threads (default ``$OMP_NUM_THREADS``, else the CPU budget):

@@ -3,8 +3,7 @@
 No torch here: the tokenizer is the Rust ``tokenizers`` one sentence-transformers uses (saved as
 it was loaded), the transformer runs in an ``onnxruntime.InferenceSession``, and pooling (mean over
 the attention mask, or the first token) and L2 normalisation are numpy. A server that encodes only
-queries therefore never imports torch, and holds a 118 MB int8 model instead of 470 MB of fp32
-weights plus torch.
+queries therefore never imports torch (~8 s of start-up and its memory).
 
 The object offers the part of ``SentenceTransformer`` that :class:`search.encoder.Encoder` uses:
 ``encode(texts, prompt=, batch_size=, normalize_embeddings=)``, ``prompts``, ``max_seq_length``,
