@@ -4,6 +4,8 @@ No language model: the answer is made of what the documents say. When the questi
 amount ("hvor meget", "how much", "koster", "budget" …), the money facts of the retrieved passages
 are ranked — by the passage's rank, by years the question names, and by how many of the question's
 words the fact's initiative and quote share — and the best one is stated first, with its period.
+A figure the parser was unsure of (``kg:uncertain``) is stated with "[usikker aflæsning: …]" and
+its flags, never as plain fact; every fact carries ``uncertain`` and ``flags``.
 """
 
 from __future__ import annotations
@@ -88,6 +90,7 @@ def ask(store: GraphStore, index, question: str, k: int = 6, filters: SearchFilt
         where = f", side {top['page']}" if top.get("page") else ""
         answer = f"{top['label'].split(' (')[0]} {top['period']}" + (
             f" til {top['initiative_label']}" if top.get("initiative_label") else "") + (
+            f" [usikker aflæsning: {', '.join(top.get('flags') or ['?'])}]" if top.get("uncertain") else "") + (
             f" — «{top['quote']}» ({top['document']}{where})" if top.get("quote") else "")
     elif passages:
         answer = passages[0].text[:400]
