@@ -49,14 +49,15 @@ def create_app(config: Config | None = None, *, sparql_workers: int = 2) -> Fast
         routes_web,
         sparql,
     )
-    from api.deps import GenerationHeader, version
+    from api.deps import SERVER_ENCODER_THREADS, GenerationHeader, version
     from kgdatadir.live import LiveServices
 
     cfg = config or load_config()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[dict]:
-        live = await anyio.to_thread.run_sync(LiveServices, cfg, sparql_workers)
+        # the committed generation; its search index and query model are warmed in the background
+        live = await anyio.to_thread.run_sync(LiveServices, cfg, sparql_workers, SERVER_ENCODER_THREADS)
         try:
             yield {"live": live}
         finally:

@@ -59,8 +59,14 @@ def version() -> str:
         return "unknown"
 
 
+# A server encodes each query on one thread and as many queries at once as there are cores
+# (search.encoder: threads × concurrent encodes ≤ cores), rather than one query on every core.
+SERVER_ENCODER_THREADS = 1
+
+
 def search_index(request: Request, services: GenerationServices) -> Any:
-    """The search index of the request's generation, opened on first use and kept with that generation."""
+    """The search index of the request's generation, opened on first use (or warmed when the generation was
+    opened, :meth:`kgdatadir.live.GenerationServices.warm`) and kept with that generation."""
     return services.index()
 
 

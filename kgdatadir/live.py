@@ -5,9 +5,11 @@ together and never changed. :class:`LiveServices` holds the one being served. Ev
 reference at its start (:meth:`LiveServices.acquire`) and uses only that object, so no answer mixes two
 generations (graph from one, index from another). A thread looks at ``CURRENT`` every
 ``generation_poll`` seconds; when a writer has published a new generation it opens it beside the old
-one (query workers started, index loaded with the already loaded model), swaps it in, and closes the
-old one when its last in-flight request releases it (reference counting). Closing releases the old
-generation's lease, so the old generation's files can then be removed.
+one (query workers started, search index opened and warmed with the already loaded model), swaps it
+in, and closes the old one when its last in-flight request releases it (reference counting). Closing
+releases the old generation's lease, so the old generation's files can then be removed. At start-up the
+first generation's index and query model are warmed in the background, so the first requests do not
+pay for them.
 
 No web framework here: :mod:`api.app` and :mod:`api.deps` wire this into FastAPI.
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from kg.errors import StoreError
@@ -39,8 +42,10 @@ T = TypeVar("T")
 class GenerationServices:
     """One generation's store, query runner and (lazily) search index; ``generation`` names it."""
 
-    def __init__(self, config: Config, graph: GraphServices, lease: Lease | None, top: Config) -> None:
+    def __init__(self, config: Config, graph: GraphServices, lease: Lease | None, top: Config,
+                 threads: int | None = None) -> None:
         self.config = config  # data_dir: the generation's directory
+        self.threads = threads  # intra-op threads of a query model this generation loads itself
         self.graph = graph
         self.lease = lease
         self.top = top  # the server's own settings (data_dir: the data directory)
@@ -60,7 +65,20 @@ class GenerationServices:
 
     def index(self, encoder: Any = None) -> Any:
         """The generation's search index, opened on first use (raises ``IndexNotFoundError`` without one)."""
-        return self._snapshot.index(encoder)
+        return self._snapshot.index(encoder, self.threads)
+
+    def warm(self, encoder: Any = None) -> None:
+        """Open the search index, load the query model (or take ``encoder``, already loaded) and run one search
+        (the document titles, the first query plan), so that the first requests pay for none of it. Nothing
+        happens without an index; a failure is left for the first request to meet and report."""
+        if not (Path(self.config.data_dir) / "index" / "CURRENT").is_file():
+            return
+        try:
+            from search.service import search
+
+            search(self.store, self.index(encoder), "opvarmning", k=1)
+        except Exception:  # the first request meets the same error and reports it
+            log.debug("warming the search index of generation %s failed", self.generation, exc_info=True)
 
     def encoder(self) -> Any:
         """The query model if this generation's index has loaded it already, else None."""
@@ -75,8 +93,10 @@ class GenerationServices:
             self.lease = None
 
 
-def open_generation(config: Config, workers: int = 2, carry: GenerationServices | None = None) -> GenerationServices:
-    """Lease the committed generation and open its services; with ``carry``, reuse its loaded model."""
+def open_generation(config: Config, workers: int = 2, carry: GenerationServices | None = None,
+                    threads: int | None = None) -> GenerationServices:
+    """Lease the committed generation and open its services; with ``carry`` (the generation served so far), also
+    open and warm its search index, reusing ``carry``'s loaded model. ``threads``: see :class:`GenerationServices`."""
     lease = lease_for(config)
     try:
         gen_config = generation_config(config, lease)
@@ -85,17 +105,12 @@ def open_generation(config: Config, workers: int = 2, carry: GenerationServices 
     except BaseException:
         finish(lease, config)
         raise
-    services = GenerationServices(gen_config, graph, lease, config)
+    services = GenerationServices(gen_config, graph, lease, config, threads)
     try:
         if isinstance(graph.runner, ProcessRunner) and not graph.runner.wait_ready(WORKER_START_SECONDS):
             raise StoreError(graph.runner.failure or "the query workers did not start in time")
-        if carry is not None and carry._snapshot.loaded_index() is not None:
-            from search.records import SearchIndexError
-
-            try:  # load it now, not on the first request after the swap
-                services.index(carry.encoder())
-            except SearchIndexError as exc:
-                log.warning("generation %s: no usable search index (%s)", services.generation, exc)
+        if carry is not None:  # now, before the swap, not on the first request after it
+            services.warm(carry.encoder())
     except BaseException:
         services.close()
         raise
@@ -105,15 +120,21 @@ def open_generation(config: Config, workers: int = 2, carry: GenerationServices 
 class LiveServices:
     """The generation being served, swapped for a newer one when a writer publishes it."""
 
-    def __init__(self, config: Config, workers: int = 2) -> None:
+    def __init__(self, config: Config, workers: int = 2, encoder_threads: int | None = None) -> None:
+        """Open the committed generation and warm its search index in the background; ``workers`` SPARQL
+        queries may run at once; ``encoder_threads``: intra-op threads of the query model (None: the backend's
+        default)."""
         self.config = config
         self.workers = workers
+        self.encoder_threads = encoder_threads
         self._lock = threading.Lock()
         self._refresh_lock = threading.Lock()
-        self._current = open_generation(config, workers)
+        self._current = open_generation(config, workers, threads=encoder_threads)
         self._open: set[GenerationServices] = {self._current}
         self._stop = threading.Event()
         self._failed: int | None = None  # the generation that last failed to open (logged once)
+        self._warming = threading.Thread(target=self._warm, name="kg-warm-search", daemon=True)
+        self._warming.start()
         self._poller: threading.Thread | None = None
         if config.store != "memory" and config.generation_poll > 0:
             self._poller = threading.Thread(target=self._poll, name="kg-generation-poll", daemon=True)
@@ -149,7 +170,7 @@ class LiveServices:
             if number is None or number == self._current.generation:
                 return False
             try:
-                new = open_generation(self.config, self.workers, carry=self._current)
+                new = open_generation(self.config, self.workers, carry=self._current, threads=self.encoder_threads)
             except Exception as exc:  # noqa: BLE001 - keep serving the old one; try again at the next look
                 if self._failed != number:
                     log.error("generation %s could not be opened; still serving %s: %s", number,
@@ -205,6 +226,13 @@ class LiveServices:
 
         threading.Thread(target=close, name="kg-generation-close", daemon=True).start()
 
+    def _warm(self) -> None:
+        services = self.acquire()  # held, so a swap meanwhile closes it only after the warming
+        try:
+            services.warm()
+        finally:
+            self.release(services)
+
     def _poll(self) -> None:
         while not self._stop.wait(self.config.generation_poll):
             try:
@@ -214,6 +242,7 @@ class LiveServices:
 
     def close(self) -> None:
         self._stop.set()
+        self._warming.join(timeout=120)  # it reads the store: let it finish before the store closes
         if self._poller is not None:
             self._poller.join(timeout=30)
         with self._refresh_lock, self._lock:

@@ -39,20 +39,24 @@ class Snapshot:
     _index: Any = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def index(self, encoder: Any = None) -> Any:
-        """This generation's search index, opened on first use (``encoder``: an already loaded model to reuse).
+    def index(self, encoder: Any = None, threads: int | None = None) -> Any:
+        """This generation's search index, opened on first use with the ``encoder_backend`` setting
+        (``encoder``: an already loaded model to reuse; ``threads``: intra-op threads of a model loaded later).
 
-        Raises :class:`search.records.IndexNotFoundError` when the generation has none.
+        Raises :class:`search.records.IndexNotFoundError` when the generation has none, and
+        :class:`search.records.BackendMismatchError` when it was built with an incompatible backend.
         """
         with self._lock:
             if self._index is None:
                 from search.index import SearchIndex
                 from search.records import IndexMismatchError
 
+                options = {"model_cache": self.config.model_cache, "backend": self.config.encoder_backend,
+                           "threads": threads}
                 try:
-                    self._index = SearchIndex.open(self.config.data_dir, encoder, model_cache=self.config.model_cache)
+                    self._index = SearchIndex.open(self.config.data_dir, encoder, **options)
                 except IndexMismatchError:  # built with another model: load the one it names, lazily
-                    self._index = SearchIndex.open(self.config.data_dir, model_cache=self.config.model_cache)
+                    self._index = SearchIndex.open(self.config.data_dir, **options)
             return self._index
 
     def loaded_index(self) -> Any:
