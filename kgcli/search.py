@@ -21,6 +21,7 @@ from kgcli.common import (
 
 ModelOpt = Annotated[str | None, typer.Option("--model", help="Sentence-transformers model name or path. [default: the offline multilingual-e5-small]")]
 GOLD_DEFAULT = Path("eval/gold")
+DEV_DEFAULT = Path("eval/dev")
 
 eval_app = typer.Typer(help="Score extraction and retrieval against gold files; results also go to eval/results/.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
@@ -123,7 +124,7 @@ def eval_search(
     k: Annotated[int, typer.Option("-k")] = 5,
     data_dir: DataDir = None, config: ConfigOpt = None,
 ) -> None:
-    """hit@k and MRR for BM25, dense and hybrid search, Danish and English separately."""
+    """hit@k and MRR for BM25, dense and hybrid search (also with near-duplicates grouped), Danish and English separately."""
     from search.evaluate import evaluate_search, format_report
     from search.service import open_index
 
@@ -192,18 +193,27 @@ def ask(
 @eval_app.command("ask")
 def eval_ask(
     gold: Annotated[Path, typer.Option(help="Folder with questions.jsonl.")] = GOLD_DEFAULT,
+    dev: Annotated[Path | None, typer.Option(help="Second folder of questions (eval/dev when present).")] = DEV_DEFAULT,
+    fit: Annotated[bool, typer.Option("--fit", help="First fit the fact ranker's weights on the fit split and save them "
+                                      "(search/data/rank_weights.json); held-out questions are never used.")] = False,
     data_dir: DataDir = None, store: StoreOpt = None, config: ConfigOpt = None,
 ) -> None:
-    """Amount questions: is the gold amount among the top 3 facts the answer returns?"""
+    """Amount questions: is the stated answer right (top-1), is it among the first 3 (top-3)? Per language and split."""
     from kg.store import open_store
-    from search.ask import evaluate_ask, format_ask_report
-    from search.evaluate import load_questions
+    from search.eval_ask import evaluate_ask, fit_scorer, format_ask_report, load_ask_questions
     from search.service import open_index
 
+    paths = [gold / "questions.jsonl"] + ([dev / "questions.jsonl"] if dev is not None and (dev / "questions.jsonl").exists() else [])
     with _errors():
         cfg = _config(data_dir, store, config)
         with open_store(cfg.store, cfg.data_dir) as graph_store:
-            result = evaluate_ask(graph_store, open_index(cfg), load_questions(gold / "questions.jsonl"))
+            index = open_index(cfg)
+            questions = load_ask_questions(paths)
+            scorer = None
+            if fit:
+                scorer = fit_scorer(graph_store, index, questions)
+                scorer.save(**dict(scorer.meta or {}))
+            result = evaluate_ask(graph_store, index, questions, scorer=scorer)
     report = format_ask_report(result)
     _publish("ask", result, report)
 
