@@ -35,6 +35,7 @@ from search.frame import answer_sentence, no_match_sentence, period_text
 from search.grouped import DEPTH_FACTOR, results
 from search.question import Question, content_stems, stem, understand
 from search.rank import FEATURES, Context, Scorer, features
+from search.sentences import rerank
 from search.service import SearchFilters, SearchResult, allowed_passages
 
 PASSAGE_DEPTH = 20  # passages whose facts are candidates, and whose rank is a signal
@@ -75,11 +76,12 @@ def rank_facts(store: GraphStore, index, q: Question, hits: list, allowed: set[s
     vectors = fact_vectors(index)
     # the question in its own words: the multilingual encoder matches English to Danish sentences
     # (the glossary translation, which passage search uses, is only an aid)
-    sims = vectors.similarities(index.query_vector(q.text, translate=False)) if vectors is not None else {}
+    sims, label_sims = vectors.similarities(index.query_vector(q.text, translate=False)) if vectors is not None else ({}, {})
     if vectors is not None and q.translated:
         # an English question: its glossary translation (the vector passage search uses) is a second view
-        other = vectors.similarities(index.query_vector(q.text))
+        other, other_labels = vectors.similarities(index.query_vector(q.text))
         sims = {iri: (s + other[iri]) / 2 for iri, s in sims.items()}
+        label_sims = {iri: (s + other_labels[iri]) / 2 for iri, s in label_sims.items()}
     by_sentence = top_distinct(sims, BY_SENTENCE * 2)
     from search.service import facts_for
 
@@ -93,7 +95,7 @@ def rank_facts(store: GraphStore, index, q: Question, hits: list, allowed: set[s
     best = set(top_distinct({f["iri"]: sims.get(f["iri"], -1.0) for f in cands}, BY_SENTENCE))
     cands = [f for f in cands if f["iri"] in best or f["iri"] in retrieved]
     ranks = {h.iri: h.rank for h in hits[:PASSAGE_DEPTH]}
-    ctx = Context(sims, index.similarities(q.text), ranks, document_info(store))
+    ctx = Context(sims, index.similarities(q.text), ranks, document_info(store), label_sims)
     x = features(q, cands, ctx)
     scores = scorer.scores(x)
     for f, s, row in zip(cands, scores, x, strict=True):
@@ -200,7 +202,7 @@ def answer_question(store: GraphStore, index, question: str, k: int = 6, filters
     """The answer to ``question`` from the graph and the index (see the module docstring)."""
     q = understand(question, graph_actors(store), index.translator)
     allowed = allowed_passages(store, filters or SearchFilters())
-    hits = index.search(question, k=max(PASSAGE_DEPTH, k * DEPTH_FACTOR), filter=allowed)
+    hits = rerank(index, question, index.search(question, k=max(PASSAGE_DEPTH, k * DEPTH_FACTOR), filter=allowed))
     passages = results(store, group_hits(hits, passage_groups(index), index.record)[:k])
     understood = {"lang": q.lang, "measure": q.measure, "years": sorted(q.years), "from_year": q.from_year,
                   "doc_years": sorted(q.doc_years), "doc_cues": sorted(q.doc_cues),

@@ -24,11 +24,12 @@ from kg.store import GraphStore
 from search.answer import answer_question, rank_facts
 from search.factgraph import graph_actors
 from search.question import understand
-from search.rank import Scorer, fit
+from search.rank import Scorer, fit, leave_one_out
 from search.service import SearchFilters, allowed_passages
 from search.split import FIT, HELDOUT, split_of
 
 LANGS = ("da", "en", "all")
+L2_CHOICES = (0.1, 0.3, 1.0, 3.0, 10.0)
 SPLITS = (FIT, HELDOUT, "all")
 
 
@@ -131,11 +132,19 @@ def fit_examples(store: GraphStore, index, questions: Sequence[dict[str, Any]]) 
     return out
 
 
-def fit_scorer(store: GraphStore, index, questions: Sequence[dict[str, Any]], l2: float = 1.0) -> Scorer:
-    """Weights fitted on the fit split of ``questions`` (held-out questions are never read)."""
+def fit_scorer(store: GraphStore, index, questions: Sequence[dict[str, Any]], l2s: Sequence[float] = L2_CHOICES) -> Scorer:
+    """Weights fitted on the fit split of ``questions`` (held-out questions are never read).
+
+    The penalty ``l2`` is chosen among ``l2s`` by leave-one-out over the fit split (top-1 of the
+    best candidate; ties go to the stronger penalty), then the weights are fitted on all of it.
+    """
     examples = fit_examples(store, index, questions)
-    scorer = fit(examples, l2=l2)
+    loo = {l2: leave_one_out(examples, l2) for l2 in l2s}
+    best = max(sorted(loo, reverse=True), key=lambda l2: loo[l2])
+    scorer = fit(examples, l2=best)
     n = sum(1 for q in questions if gold_amounts(q) and split_of(q["id"]) == FIT)
     with_gold = sum(1 for _, y in examples if y.any())
-    return Scorer(scorer.weights, {"fitted_on": f"{n} fit-split amount questions ({with_gold} with the gold amount among the candidates)",
-                                   "l2": l2, "method": "conditional logit (softmax over candidates), L-BFGS"})
+    return Scorer(scorer.weights, {
+        "fitted_on": f"{n} fit-split amount questions ({with_gold} with the gold amount among the candidates)",
+        "l2": best, "leave_one_out_top1": {str(k): round(v, 3) for k, v in loo.items()},
+        "method": "conditional logit (softmax over candidates), L2 towards the priors, L-BFGS"})

@@ -9,7 +9,8 @@ occurring several times hits through any occurrence.
 * hit@k — share of questions with a hit among the top ``k`` passages;
 * MRR — mean of 1/rank of the first hit within the top 10 (0 when there is none);
 
-reported per mode (bm25, dense, hybrid, and hybrid with near-duplicate passages grouped), for
+reported per mode (bm25, dense, hybrid; hybrid with its first page ordered by best sentence,
+:mod:`search.sentences`; and that with near-duplicate passages grouped, :mod:`search.dedup`), for
 Danish, English and all questions. A group hits only through its own passages' text: the lead and
 the passages listed under "also in", never by its size.
 """
@@ -28,7 +29,8 @@ from search.records import PassageRecord, text_hash
 
 MRR_DEPTH = 10
 LANGS = ("da", "en", "all")
-GROUPED = "hybrid, grouped"
+RERANKED = "hybrid, sentence-ordered"
+GROUPED = "hybrid, sentence-ordered, grouped"
 GROUP_DEPTH_FACTOR = 3  # passages retrieved per group wanted (as search.grouped does)
 
 
@@ -84,12 +86,22 @@ def first_hit_rank(records: Iterable[PassageRecord], doc_key: str, occurrences: 
     return None
 
 
+def first_reranked_hit_rank(index: Any, question: str, depth: int, doc_key: str, occurrences: Sequence[np.ndarray],
+                            **search_options: Any) -> int | None:
+    """Rank of the first hit in hybrid search with the first page ordered by best sentence."""
+    from search.sentences import rerank
+
+    hits = rerank(index, question, index.search(question, k=depth, mode="hybrid", **search_options))
+    return first_hit_rank((h.record for h in hits), doc_key, occurrences)
+
+
 def first_group_hit_rank(index: Any, question: str, depth: int, doc_key: str, occurrences: Sequence[np.ndarray],
                          **search_options: Any) -> int | None:
     """Rank of the first group of near-duplicates (hybrid search) one of whose own passages hits."""
     from search.dedup import group_hits, passage_groups
+    from search.sentences import rerank
 
-    hits = index.search(question, k=depth * GROUP_DEPTH_FACTOR, mode="hybrid", **search_options)
+    hits = rerank(index, question, index.search(question, k=depth * GROUP_DEPTH_FACTOR, mode="hybrid", **search_options))
     for g in group_hits(hits, passage_groups(index), index.record)[:depth]:
         if any(is_hit(r, doc_key, occurrences) for r in g.records):
             return g.rank
@@ -134,10 +146,11 @@ def evaluate_search(
             hits = index.search(q["question"], k=depth, mode=mode, **search_options)
             row["rank"][mode] = first_hit_rank((h.record for h in hits), q["doc"], occurrences)
         if grouped and "hybrid" in modes:
+            row["rank"][RERANKED] = first_reranked_hit_rank(index, q["question"], depth, q["doc"], occurrences, **search_options)
             row["rank"][GROUPED] = first_group_hit_rank(index, q["question"], depth, q["doc"], occurrences, **search_options)
         per_question.append(row)
     summary: dict[str, dict[str, dict[str, float]]] = {}
-    for mode in [*modes, *([GROUPED] if grouped and "hybrid" in modes else [])]:
+    for mode in [*modes, *([RERANKED, GROUPED] if grouped and "hybrid" in modes else [])]:
         summary[mode] = {}
         for lang in LANGS:
             ranks = [r["rank"][mode] for r in per_question if lang == "all" or r["lang"] == lang]

@@ -5,8 +5,9 @@ merged into :class:`FactAnswer` values. Two facts are **the same figure** when t
 equal (to the krone) and
 
 * the graph links them with ``kg:sameMoneyAs`` (:mod:`ingest.link`), or
+* they come from the same sentence or table row (a row repeating "30,0" for each year), or
 * they are for the same initiative (or the same canonical initiative, ``owl:sameAs``) and the
-  same first year, or
+  same first year, or one is a yearly amount whose period covers the other's year, or
 * they are for the same first year and their texts (initiative label and sentence) share at least
   :data:`SAME_TEXT_JACCARD` of their content words — a sentence restated in another document.
 
@@ -57,13 +58,24 @@ def same_figure(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
         return False
     if b["iri"] in a.get("same_money", ()) or a["iri"] in b.get("same_money", ()):
         return True
+    if a.get("quote") and " ".join(a["quote"].split()) == " ".join((b.get("quote") or "").split()):
+        return True  # one sentence or table row repeating the figure ("30,0 30,0 30,0 …")
+    same_thing = any(a.get(key) and a.get(key) == b.get(key) for key in ("initiative", "canonical"))
+    if same_thing and (a.get("year") == b.get("year") or _covers(a, b) or _covers(b, a)):
+        return True
     if a.get("year") != b.get("year"):
         return False
-    for key in ("initiative", "canonical"):
-        if a.get(key) and a.get(key) == b.get(key):
-            return True
     ta, tb = _text(a), _text(b)
     return bool(ta and tb) and len(ta & tb) / len(ta | tb) >= SAME_TEXT_JACCARD
+
+
+def _covers(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Whether ``a`` is a yearly amount whose period includes ``b``'s year ("30 mio. kr. årligt fra
+    2024 og frem" covers the table cell for 2026)."""
+    if not (a.get("per_year") and a.get("year") and b.get("year")):
+        return False
+    end = a.get("year_end") or (None if a.get("open_ended") else a["year"])
+    return a["year"] <= b["year"] and (end is None or b["year"] <= end)
 
 
 def group_facts(ranked: Sequence[dict[str, Any]]) -> list[FactAnswer]:

@@ -10,9 +10,10 @@ of the questions it raised the gold fact's rank by sentence similarity alone fro
 row, one sentence with several amounts) are embedded once, through the embedding cache.
 
 On disk, in the index version directory (written by :func:`fact_sidecar` before the version goes
-live): ``facts.jsonl`` (line i: ``{"iri", "hash", "measure", "passage", "initiative_label"}``) and ``facts.npy`` (row i: the float32,
-L2-normalised vector of fact i). A request then costs one matrix-vector product; the question is
-the only text encoded.
+live): ``facts.jsonl`` (line i: ``{"iri", "hash", "measure", "passage", "initiative_label",
+"label_row"}``) and ``facts.npy`` (row i: the float32, L2-normalised vector of fact i; then one row
+per distinct initiative label, which ``label_row`` points to). A request then costs one
+matrix-vector product; the question is the only text encoded.
 """
 
 from __future__ import annotations
@@ -77,45 +78,55 @@ def fact_texts(store: GraphStore) -> list[FactText]:
 
 
 def fact_sidecar(store: GraphStore, encoder: Encoder, data_dir: Path | str, batch_size: int = 16) -> Callable[[Path], None]:
-    """Embed every fact's text now (through the embedding cache) and return the writer of its files."""
+    """Embed every fact's text and every initiative label now (through the embedding cache) and
+    return the writer of their files."""
     facts = fact_texts(store)
-    texts = [f.text for f in facts]
+    labels = sorted({f.initiative_label for f in facts if f.initiative_label})
+    texts = [f.text for f in facts] + labels
     hashes = [text_hash(t) for t in texts]
     cache = EmbeddingCache(Path(data_dir) / "cache" / "embeddings.sqlite", encoder.fingerprint, encoder.dim)
     try:
         vectors = embed(texts, hashes, encoder, cache, batch_size)  # identical texts are encoded once
     finally:
         cache.close()
+    row_of = {label: len(facts) + i for i, label in enumerate(labels)}
 
     def write(directory: Path) -> None:
         np.save(directory / VECTORS_FILE, np.asarray(vectors, dtype=np.float32))
         with (directory / IDS_FILE).open("w", encoding="utf-8") as fh:
-            for f, h in zip(facts, hashes, strict=True):
+            for f, h in zip(facts, hashes[: len(facts)], strict=True):
                 fh.write(json.dumps({"iri": f.iri, "hash": h, "measure": f.measure, "passage": f.passage,
-                                     "initiative_label": f.initiative_label}, ensure_ascii=False) + "\n")
+                                     "initiative_label": f.initiative_label,
+                                     "label_row": row_of.get(f.initiative_label or "", -1)}, ensure_ascii=False) + "\n")
 
     return write
 
 
 @dataclass(frozen=True)
 class FactVectors:
-    """The fact vectors of one index version: ``iris[i]`` has row ``i`` of ``matrix``."""
+    """The fact vectors of one index version: ``iris[i]`` has row ``i`` of ``matrix``; rows after the
+    facts are the initiative labels, ``label_rows[i]`` the row of fact i's label (-1: none)."""
 
     iris: tuple[str, ...]
-    matrix: np.ndarray  # (n, dim) float32, rows L2-normalised
+    matrix: np.ndarray  # (n facts + n labels, dim) float32, rows L2-normalised
     measures: tuple[str, ...] = ()
     passages: tuple[str | None, ...] = ()
     initiative_labels: tuple[str | None, ...] = ()
+    label_rows: tuple[int, ...] = ()
 
     def money_passages(self) -> frozenset[str]:
         """Passages that hold at least one money amount."""
         return frozenset(p for p, m in zip(self.passages, self.measures) if p and m == "MoneyAmount")
 
-    def similarities(self, query_vector: np.ndarray) -> dict[str, float]:
-        """Cosine similarity of every fact's text to the (normalised) question vector."""
+    def similarities(self, query_vector: np.ndarray) -> tuple[dict[str, float], dict[str, float]]:
+        """Cosine similarity of the (normalised) question vector to every fact's text, and to the
+        label of every fact's initiative (facts without an initiative are absent from the second)."""
         if not self.iris:
-            return {}
-        return dict(zip(self.iris, (self.matrix @ query_vector).tolist(), strict=True))
+            return {}, {}
+        sims = self.matrix @ query_vector
+        text = dict(zip(self.iris, sims[: len(self.iris)].tolist(), strict=True))
+        label = {iri: float(sims[r]) for iri, r in zip(self.iris, self.label_rows) if r >= 0}
+        return text, label
 
 
 def load_fact_vectors(directory: Path) -> FactVectors | None:
@@ -126,11 +137,11 @@ def load_fact_vectors(directory: Path) -> FactVectors | None:
             rows = [json.loads(line) for line in fh]
     except FileNotFoundError:
         return None
-    if len(rows) != len(matrix):
+    if len(rows) > len(matrix):
         return None
     return FactVectors(tuple(r["iri"] for r in rows), matrix.astype(np.float32, copy=False),
                        tuple(r.get("measure", "MoneyAmount") for r in rows), tuple(r.get("passage") for r in rows),
-                       tuple(r.get("initiative_label") for r in rows))
+                       tuple(r.get("initiative_label") for r in rows), tuple(int(r.get("label_row", -1)) for r in rows))
 
 
 def fact_vectors(index) -> FactVectors | None:

@@ -13,6 +13,7 @@ from typing import Any
 from kg.store import GraphStore
 from search.dedup import GroupedHit, group_hits, passage_groups
 from search.records import PassageRecord
+from search.sentences import rerank
 from search.service import (
     SearchFilters,
     SearchResult,
@@ -25,8 +26,11 @@ DEPTH_FACTOR = 3  # passages retrieved per wanted group
 
 
 def grouped_hits(index, query: str, k: int = 10, mode: str = "hybrid", filter=None) -> list[GroupedHit]:
-    """The ``k`` best groups of near-duplicate passages for ``query`` (see :func:`search.dedup.group_hits`)."""
+    """The ``k`` best groups of near-duplicate passages for ``query`` (see :func:`search.dedup.group_hits`);
+    in hybrid mode the first page is ordered by best sentence too (:func:`search.sentences.rerank`)."""
     hits = index.search(query, k=k * DEPTH_FACTOR, mode=mode, filter=filter)
+    if mode == "hybrid":
+        hits = rerank(index, query, hits)
     return group_hits(hits, passage_groups(index), index.record)[:k]
 
 

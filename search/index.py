@@ -296,6 +296,10 @@ class SearchIndex:
                 self._sidecars[name] = load(self.path)
             return self._sidecars[name]
 
+    def position(self, iri: str) -> int:
+        """The passage's id (its line in records.jsonl, its row in the vector and BM25 indexes)."""
+        return self._ids[iri]
+
     def record(self, iri: str) -> PassageRecord | None:
         """The passage record with this IRI, or None."""
         i = self._ids.get(iri)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ SIM_UNIT = 0.05  # e5 cosines crowd into 0.7-0.9: a gap of 0.05 is one unit
 FEATURES: tuple[str, ...] = (
     "sent_gap",         # (cos(question, fact text) - best among candidates) / SIM_UNIT, ≤ 0
     "sent_top",         # 1 for the candidate(s) with the best fact-text similarity
+    "label_gap",        # (cos(question, the fact's initiative label) - best among candidates) / SIM_UNIT
     "passage_gap",      # (cos(question, fact's passage) - best among candidates) / SIM_UNIT, ≤ 0
     "retrieved",        # 1 / rank of the fact's passage in the hybrid search (0 beyond the depth)
     "lex_initiative",   # share of the question's target words found in the initiative's label
@@ -46,24 +47,27 @@ FEATURES: tuple[str, ...] = (
     "kind_total",       # asked for a total and the fact is kind total
     "kind_used",        # asked what was used/spent and the fact is kind used
     "total_unasked",    # the fact is a total the question does not ask for
+    "share_unasked",    # the fact is one recipient's share, the question asks for no share
     "other_kind",       # the fact is of kind other (earlier grants, estimates mentioned in passing)
     "recipient",        # the question names the fact's recipient
     "recipient_other",  # the question names an actor and the fact's recipient is another one
+    "recipient_unasked",  # the fact is for a named recipient, the question names no actor
     "actor_in_text",    # a named actor appears in the fact's sentence (when not its recipient)
-    "doc_cue",          # the question names the kind of document the fact is from, or its publisher
+    "doc_cue",          # the question names the kind of document the fact is from
     "doc_year",         # the question dates a document ("aftalen fra 2023") and it is the fact's
     "table_unasked",    # a table cell while the question names no table/annex/overview
     "stated",           # the fact's value is an amount the question itself states ("of the 175 million")
     "agreement",        # the fact is from a political agreement (the primary source others restate)
+    "publisher",        # the question names the actor that published the fact's document
 )
 
 PRIOR_WEIGHTS: dict[str, float] = {
-    "sent_gap": 1.0, "sent_top": 0.5, "passage_gap": 0.3, "retrieved": 1.0, "lex_initiative": 1.0,
+    "sent_gap": 1.0, "sent_top": 0.5, "label_gap": 0.3, "passage_gap": 0.3, "retrieved": 1.0, "lex_initiative": 1.0,
     "lex_sentence": 0.5, "year_exact": 1.0, "year_covered": 0.5, "year_other": -1.0, "year_missing": -0.5,
     "from_year": 0.5, "per_year": 0.5, "per_year_not": -0.3, "kind_share": 0.5, "kind_total": 0.5,
-    "kind_used": 0.5, "total_unasked": -0.5, "other_kind": -0.3, "recipient": 1.0, "recipient_other": -1.0,
+    "kind_used": 0.5, "total_unasked": -0.5, "share_unasked": -0.3, "recipient_unasked": -0.3, "other_kind": -0.3, "recipient": 1.0, "recipient_other": -1.0,
     "actor_in_text": 0.3, "doc_cue": 0.3, "doc_year": 0.5, "table_unasked": -0.3, "stated": -2.0,
-    "agreement": 0.2,
+    "agreement": 0.2, "publisher": 0.3,
 }
 
 
@@ -75,6 +79,7 @@ class Context:
     passage_sims: Mapping[str, float]  # passage IRI → cos(question, passage)
     passage_ranks: Mapping[str, int]  # passage IRI → 1-based hybrid rank
     documents: Mapping[str, Any]  # source key → search.factgraph.DocumentInfo
+    label_sims: Mapping[str, float] = field(default_factory=dict)  # fact IRI → cos(question, its initiative label)
 
 
 def _doc_cues(doc: Any) -> frozenset[str]:
@@ -109,6 +114,9 @@ def features(q: Question, facts: Sequence[Mapping[str, Any]], ctx: Context) -> n
     x[:, col["sent_gap"]] = (sent - sent.max()) / SIM_UNIT
     x[:, col["sent_top"]] = sent >= sent.max() - 1e-9
     x[:, col["passage_gap"]] = (psg - psg.max()) / SIM_UNIT
+    lab = np.array([ctx.label_sims.get(f["iri"], np.nan) for f in facts])
+    if not np.all(np.isnan(lab)):
+        x[:, col["label_gap"]] = (np.where(np.isnan(lab), np.nanmin(lab), lab) - np.nanmax(lab)) / SIM_UNIT
     actor_iris = {a.iri for a in q.actors}
     actor_names = {a.iri: [n.lower() for n in a.names] for a in q.actors}
     terms = q.terms
@@ -140,6 +148,7 @@ def features(q: Question, facts: Sequence[Mapping[str, Any]], ctx: Context) -> n
         row[col["kind_total"]] = q.total and kind == "total"
         row[col["kind_used"]] = q.used and kind == "used"
         row[col["total_unasked"]] = kind == "total" and not q.total
+        row[col["share_unasked"]] = kind == "share" and not q.share and not q.actors  # a named actor's money is a share
         row[col["other_kind"]] = kind == "other"
         doc = ctx.documents.get(f.get("doc_key") or "")
         publisher = (doc.publisher.lower() if doc is not None else "")
@@ -152,10 +161,12 @@ def features(q: Question, facts: Sequence[Mapping[str, Any]], ctx: Context) -> n
         elif rec and actor_iris - publishers:
             row[col["recipient_other"]] = 1
         targets = actor_iris - publishers
+        row[col["recipient_unasked"]] = bool(rec) and not actor_iris
         if targets and rec not in actor_iris:
             quote = (f.get("quote") or "").lower()
             row[col["actor_in_text"]] = any(n in quote for a in targets for n in actor_names[a] if len(n) > 3)
-        row[col["doc_cue"]] = bool(q.doc_cues & _doc_cues(doc)) or bool(publishers)
+        row[col["doc_cue"]] = bool(q.doc_cues & _doc_cues(doc))
+        row[col["publisher"]] = bool(publishers)
         row[col["doc_year"]] = bool(q.doc_years) and doc is not None and doc.year in q.doc_years
         row[col["table_unasked"]] = bool(f.get("from_table")) and "table" not in q.doc_cues
         row[col["stated"]] = round(f["value"]) in q.stated_amounts
@@ -219,3 +230,14 @@ def fit(examples: Sequence[tuple[np.ndarray, np.ndarray]], l2: float = 1.0,
 
     res = minimize(loss, w0, jac=True, method="L-BFGS-B")
     return Scorer(dict(zip(FEATURES, (float(v) for v in res.x), strict=True)))
+
+
+def leave_one_out(examples: Sequence[tuple[np.ndarray, np.ndarray]], l2: float) -> float:
+    """Share of questions whose best-scored candidate carries the gold amount, each scored by
+    weights fitted on the other questions (leave-one-out; used to choose ``l2`` on the fit split)."""
+    usable = [(x, y) for x, y in examples if len(x) and y.any()]
+    hits = 0
+    for i, (x, y) in enumerate(usable):
+        scorer = fit(usable[:i] + usable[i + 1:], l2=l2)
+        hits += bool(y[int(np.argmax(scorer.scores(x)))])
+    return hits / len(usable) if usable else 0.0

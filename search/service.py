@@ -77,12 +77,14 @@ def build_index(store: GraphStore, config: Config, progress: Callable[[int, int]
 
 
 def index_sidecars(store: GraphStore, records: list[PassageRecord], encoder, config: Config) -> list:
-    """What is kept beside the passages (issue 18): fact-sentence vectors and near-duplicate groups."""
+    """What is kept beside the passages (issue 18): fact and sentence vectors, near-duplicate groups."""
     from search.dedup import groups_sidecar
     from search.factgraph import document_info
     from search.factindex import fact_sidecar
+    from search.sentences import sentence_sidecar
 
-    return [fact_sidecar(store, encoder, config.data_dir), groups_sidecar(records, document_info(store))]
+    return [fact_sidecar(store, encoder, config.data_dir), sentence_sidecar(records, encoder, config.data_dir),
+            groups_sidecar(records, document_info(store))]
 
 
 def open_index(config: Config):
