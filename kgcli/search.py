@@ -72,14 +72,18 @@ def search(
     actor: Annotated[str | None, typer.Option(help="Only passages mentioning this actor.")] = None,
     initiative: Annotated[str | None, typer.Option(help="Only passages about this initiative.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    group: Annotated[bool, typer.Option(help="Group near-duplicate passages under their original ('also in').")] = True,
     data_dir: DataDir = None, store: StoreOpt = None, config: ConfigOpt = None,
 ) -> None:
     """Ranked passages with document, page, score and the amount/initiative facts they hold."""
     from dataclasses import asdict
 
     from kg.store import open_store
+    from search.grouped import grouped_search
     from search.service import SearchFilters, open_index
-    from search.service import search as run_search
+    from search.service import search as plain_search
+
+    run_search = grouped_search if group else plain_search
 
     with _errors():
         cfg = _config(data_dir, store, config)
@@ -101,6 +105,8 @@ def search(
         for f in r.facts[:5]:
             init = f" → {f['initiative_label']}" if f.get("initiative_label") else ""
             console.print(f"   [green]{f['label']}[/green] {f.get('kind') or ''}{init}")
+        if r.also_in:
+            console.print("   [dim]also in: " + "; ".join(f"{a['doc_title']}{', side ' + str(a['page']) if a['page'] else ''}" for a in r.also_in) + "[/dim]")
 
 
 def _publish(name: str, data: dict, report: str) -> None:
@@ -181,6 +187,8 @@ def ask(
         return
     console = _console()
     console.print(f"[bold]{answer.answer or 'Intet svar fundet / no answer found'}[/bold]")
+    for c in (answer.facts[0].get("conflicts") or []) if answer.facts else []:
+        console.print(f"  [yellow]≠ {c['amount_text']} {c['period']} ({c['doc_key']})[/yellow]")
     for f in answer.facts[1:4]:
         console.print(f"  [green]{f['label']}[/green] {f['period']} → {f.get('initiative_label') or '?'} ({f['doc_key']})")
     for p in answer.passages[:3]:
@@ -200,7 +208,12 @@ def eval_ask(
 ) -> None:
     """Amount questions: is the stated answer right (top-1), is it among the first 3 (top-3)? Per language and split."""
     from kg.store import open_store
-    from search.eval_ask import evaluate_ask, fit_scorer, format_ask_report, load_ask_questions
+    from search.eval_ask import (
+        evaluate_ask,
+        fit_scorer,
+        format_ask_report,
+        load_ask_questions,
+    )
     from search.service import open_index
 
     paths = [gold / "questions.jsonl"] + ([dev / "questions.jsonl"] if dev is not None and (dev / "questions.jsonl").exists() else [])

@@ -31,7 +31,7 @@ from search.dedup import group_hits, passage_groups
 from search.factgraph import document_info, fact_details, graph_actors
 from search.factgroups import FactAnswer, attach_conflicts, group_facts
 from search.factindex import fact_vectors
-from search.frame import answer_sentence, no_match_sentence, period_text
+from search.frame import amount_text, answer_sentence, no_match_sentence, period_text
 from search.grouped import DEPTH_FACTOR, results
 from search.question import Question, content_stems, stem, understand
 from search.rank import FEATURES, Context, Scorer, features
@@ -100,7 +100,7 @@ def rank_facts(store: GraphStore, index, q: Question, hits: list, allowed: set[s
     scores = scorer.scores(x)
     for f, s, row in zip(cands, scores, x, strict=True):
         f["score"] = float(s)
-        f["sentence_similarity"] = round(float(sims.get(f["iri"], float("nan"))), 4)
+        f["sentence_similarity"] = round(float(sims[f["iri"]]), 4) if f["iri"] in sims else None
         f["signals"] = {name: round(float(v), 3) for name, v in zip(FEATURES, row, strict=True) if v}
     order_idx = np.argsort(-scores, kind="stable") if len(cands) else np.zeros(0, dtype=int)
     ranked = [cands[i] for i in order_idx]
@@ -188,10 +188,11 @@ def matches_target(q: Question, index) -> bool:
 def _fact_view(a: FactAnswer, lang: str) -> dict[str, Any]:
     def source(f: dict[str, Any]) -> dict[str, Any]:
         return {k: f.get(k) for k in ("iri", "value", "doc_key", "document", "page", "passage", "quote")} | {
-            "period": period_text(f, lang)}
+            "period": period_text(f, lang), "amount_text": amount_text(f["value"], lang, f.get("measure", "MoneyAmount"))}
 
     lead = dict(a.lead)
     lead["period"] = period_text(lead, lang)
+    lead["amount_text"] = amount_text(lead["value"], lang, lead.get("measure", "MoneyAmount"))
     lead["sources"] = [source(f) for f in a.facts]
     lead["conflicts"] = [source(f) for f in a.conflicts]
     return lead

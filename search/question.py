@@ -34,7 +34,7 @@ AMOUNT_CUES = re.compile(
     r"\b(?:hvor (?:meget|mange penge|stor\w*)|beløb\w*|bidrag\w*|contribut\w*|koste\w*|budget\w*|afsat|afsættes|bevilg\w*|"
     r"mio|millioner|kroner|kr\b|andel\w*|tilskud|penge|midler|how much|how many|funding|funds?|fund(?:ed|ing)|"
     r"budgeted|cost|costs|allocat\w*|money|share|earmark\w*|receive\w*|get|gets|får|fik|modtager|modtog|"
-    r"set aside|spend\w*|spent|grant\w*|dkk|million)\b", re.IGNORECASE)
+    r"set aside|spend\w*|spent|grant\w*|dkk|million|udgift\w*|i alt|expenditure\w*|expense\w*|total\w*)\b", re.IGNORECASE)
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 FROM_YEAR = re.compile(r"\b(?:fra|from|since|starting|efter|after|fra og med|og frem fra)\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 DOC_YEAR = re.compile(

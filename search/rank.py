@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,6 +102,11 @@ def _years(f: Mapping[str, Any]) -> tuple[int | None, int | None]:
     return year, year
 
 
+def _names(name: str, text: str) -> bool:
+    """Whether lower-cased ``text`` names ``name`` as whole words ("rn" is not in "regeringen")."""
+    return bool(name) and re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text) is not None
+
+
 def features(q: Question, facts: Sequence[Mapping[str, Any]], ctx: Context) -> np.ndarray:
     """Matrix (len(facts), len(FEATURES)) of the signals for each candidate fact."""
     x = np.zeros((len(facts), len(FEATURES)), dtype=np.float64)
@@ -154,7 +160,7 @@ def features(q: Question, facts: Sequence[Mapping[str, Any]], ctx: Context) -> n
         publisher = (doc.publisher.lower() if doc is not None else "")
         # a named actor that published the fact's document ("according to Danske Regioner's table")
         # points at the document; any other named actor is who the money is asked for
-        publishers = {a for a in actor_iris if any(n and n in publisher for n in actor_names[a])}
+        publishers = {a for a in actor_iris if any(_names(n, publisher) for n in actor_names[a])}
         rec = f.get("recipient")
         if rec and rec in actor_iris:
             row[col["recipient"]] = 1
@@ -164,7 +170,7 @@ def features(q: Question, facts: Sequence[Mapping[str, Any]], ctx: Context) -> n
         row[col["recipient_unasked"]] = bool(rec) and not actor_iris
         if targets and rec not in actor_iris:
             quote = (f.get("quote") or "").lower()
-            row[col["actor_in_text"]] = any(n in quote for a in targets for n in actor_names[a] if len(n) > 3)
+            row[col["actor_in_text"]] = any(_names(n, quote) for a in targets for n in actor_names[a] if len(n) > 3)
         row[col["doc_cue"]] = bool(q.doc_cues & _doc_cues(doc))
         row[col["publisher"]] = bool(publishers)
         row[col["doc_year"]] = bool(q.doc_years) and doc is not None and doc.year in q.doc_years
