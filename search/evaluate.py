@@ -159,7 +159,16 @@ def evaluate_search(
                 "hit": sum(1 for r in ranks if r is not None and r <= k) / len(ranks) if ranks else 0.0,
                 "mrr": sum(1 / r for r in ranks if r is not None and r <= MRR_DEPTH) / len(ranks) if ranks else 0.0,
             }
-    return {"k": k, "questions": len(questions), "modes": summary, "per_question": per_question}
+    by_split: dict[str, dict[str, float]] = {}
+    if grouped and "hybrid" in modes:
+        from search.split import SPLITS, split_of
+
+        for mode in ("hybrid", RERANKED, GROUPED):
+            by_split[mode] = {}
+            for split in SPLITS:
+                ranks = [r["rank"][mode] for r in per_question if split_of(r["id"]) == split]
+                by_split[mode][split] = sum(1 / r for r in ranks if r is not None and r <= MRR_DEPTH) / len(ranks) if ranks else 0.0
+    return {"k": k, "questions": len(questions), "modes": summary, "mrr_by_split": by_split, "per_question": per_question}
 
 
 def format_report(result: dict[str, Any]) -> str:
@@ -177,6 +186,11 @@ def format_report(result: dict[str, Any]) -> str:
     for mode, by_lang in modes.items():
         cells = [f"{by_lang[lang]['hit']:.3f}" for lang in LANGS] + [f"{by_lang[lang]['mrr']:.3f}" for lang in LANGS]
         lines.append(f"| {mode} | " + " | ".join(cells) + " |")
+    if result.get("mrr_by_split"):
+        lines += ["", "MRR by split of the questions (search/split.py; the sentence weight was chosen on the fit half):", "",
+                  "| mode | MRR fit | MRR held-out |", "|---|---:|---:|"]
+        for mode, by in result["mrr_by_split"].items():
+            lines.append(f"| {mode} | {by.get('fit', 0.0):.3f} | {by.get('heldout', 0.0):.3f} |")
     return "\n".join(lines) + "\n"
 
 

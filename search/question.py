@@ -192,7 +192,7 @@ def understand(text: str, actors: Iterable[Actor] = (), glossary: Glossary | Non
         # English words the glossary does not know stay English: no Danish text contains them, so they
         # are left out of the target words (names and numbers, written with capitals or digits, stay)
         unknown = {w for w in t.kept if w[:1].islower()}
-        names_kept = [w for w in t.kept if w[:1].isupper() and w.lower() not in MONTHS]
+        names_kept = english_names(text, t)
     doc_years = {int(a or b) for a, b in DOC_YEAR.findall(text)}
     years = {int(y) for y in YEAR.findall(text)}
     from_years = [int(y) for y in FROM_YEAR.findall(text)]
@@ -203,12 +203,12 @@ def understand(text: str, actors: Iterable[Actor] = (), glossary: Glossary | Non
         named = tuple(dict.fromkeys(named + actors_named(translated, actor_list)))
     names = [n for a in named for n in a.names]
     if english:  # the target words of an English question are its translation's Danish words and its names
-        source = " ".join([translated or "", *re.findall(r"\b[A-ZÆØÅ][\wæøåÆØÅ-]+", text)])
+        source = " ".join([translated or "", *names_kept])
         source = " ".join(w for w in source.split() if w not in unknown)
     else:
         source = text
     # the words that make the question specific, as written: Danish content words, or an English
-    # question's names the glossary passed through untranslated
+    # question's names (proper nouns the glossary did not translate into other words)
     stripped = _strip_names(text, names)
     specific = names_kept if english else [w for w in _WORD.findall(stripped) if len(w) >= 4 and w.lower() not in STOP]
     return Question(
@@ -232,6 +232,20 @@ def understand(text: str, actors: Iterable[Actor] = (), glossary: Glossary | Non
         unknown=frozenset(unknown),
         words=tuple(dict.fromkeys(w for w in specific if w.lower() not in {n.lower() for n in names})),
     )
+
+
+def english_names(text: str, translation) -> list[str]:
+    """Capitalised words of an English question that are names, not English words: not the first
+    word, not a month, and not part of a glossary phrase of several words or one translated into
+    another word ("Capital Region" → "Region Hovedstaden" is dropped; "Aalborg" → "Aalborg" stays)."""
+    translated = {w.lower() for en, da in translation.matched for w in en.split()
+                  if len(en.split()) > 1 or w.lower() not in {d.lower() for term in da for d in term.split()}}
+    out = []
+    for m in re.finditer(r"(?<![.?!]\s)(?<!^)\b[A-ZÆØÅ][\wæøåÆØÅ-]+", text.strip()):
+        w = m.group(0)
+        if w.lower() not in MONTHS and w.lower() not in translated and w.lower() not in STOP:
+            out.append(w)
+    return list(dict.fromkeys(out))
 
 
 def _strip_names(text: str, names: Iterable[str]) -> str:

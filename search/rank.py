@@ -31,7 +31,6 @@ SIM_UNIT = 0.05  # e5 cosines crowd into 0.7-0.9: a gap of 0.05 is one unit
 
 FEATURES: tuple[str, ...] = (
     "sent_gap",         # (cos(question, fact text) - best among candidates) / SIM_UNIT, ≤ 0
-    "sent_top",         # 1 for the candidate(s) with the best fact-text similarity
     "label_gap",        # (cos(question, the fact's initiative label) - best among candidates) / SIM_UNIT
     "passage_gap",      # (cos(question, fact's passage) - best among candidates) / SIM_UNIT, ≤ 0
     "retrieved",        # 1 / rank of the fact's passage in the hybrid search (0 beyond the depth)
@@ -63,7 +62,7 @@ FEATURES: tuple[str, ...] = (
 )
 
 PRIOR_WEIGHTS: dict[str, float] = {
-    "sent_gap": 1.0, "sent_top": 0.5, "label_gap": 0.3, "passage_gap": 0.3, "retrieved": 1.0, "lex_initiative": 1.0,
+    "sent_gap": 1.0, "label_gap": 0.3, "passage_gap": 0.3, "retrieved": 1.0, "lex_initiative": 1.0,
     "lex_sentence": 0.5, "year_exact": 1.0, "year_covered": 0.5, "year_other": -1.0, "year_missing": -0.5,
     "from_year": 0.5, "per_year": 0.5, "per_year_not": -0.3, "kind_share": 0.5, "kind_total": 0.5,
     "kind_used": 0.5, "total_unasked": -0.5, "share_unasked": -0.3, "recipient_unasked": -0.3, "other_kind": -0.3, "recipient": 1.0, "recipient_other": -1.0,
@@ -118,7 +117,6 @@ def features(q: Question, facts: Sequence[Mapping[str, Any]], ctx: Context) -> n
     psg = np.array([ctx.passage_sims.get(f.get("passage") or "", np.nan) for f in facts])
     psg = np.where(np.isnan(psg), np.nanmin(psg) if not np.all(np.isnan(psg)) else 0.0, psg)
     x[:, col["sent_gap"]] = (sent - sent.max()) / SIM_UNIT
-    x[:, col["sent_top"]] = sent >= sent.max() - 1e-9
     x[:, col["passage_gap"]] = (psg - psg.max()) / SIM_UNIT
     lab = np.array([ctx.label_sims.get(f["iri"], np.nan) for f in facts])
     if not np.all(np.isnan(lab)):
@@ -177,6 +175,16 @@ def features(q: Question, facts: Sequence[Mapping[str, Any]], ctx: Context) -> n
         row[col["table_unasked"]] = bool(f.get("from_table")) and "table" not in q.doc_cues
         row[col["stated"]] = round(f["value"]) in q.stated_amounts
         row[col["agreement"]] = doc is not None and doc.is_agreement
+    # facts of one sentence share its purpose: "67 mio. kr. i 2024 og 165 mio. kr. i 2025 … til et samlet
+    # dobbeltdiagnosetilbud" is about the same initiative for both amounts, whichever the graph linked
+    by_sentence: dict[str, list[int]] = {}
+    for i, f in enumerate(facts):
+        if f.get("quote"):
+            by_sentence.setdefault(" ".join(f["quote"].split()), []).append(i)
+    for rows in by_sentence.values():
+        if len(rows) > 1:
+            for name in ("lex_initiative", "label_gap"):
+                x[rows, col[name]] = x[rows, col[name]].max()
     return x
 
 
