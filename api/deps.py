@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from kg.sparql_service import GraphServices
+from kg.sparql import GraphServices
 
 _index_lock = threading.Lock()
 
@@ -45,9 +45,19 @@ def search_index(request: Request, services: GraphServices) -> Any:
         return state.search_index
 
 
-def wants_csv(request: Request, fmt: str | None) -> bool:
-    """Whether the client asked for CSV: ``?format=csv`` wins, else ``Accept: text/csv`` without JSON."""
-    if fmt:
-        return fmt == "csv"
-    accept = request.headers.get("accept", "")
-    return "text/csv" in accept and "application/json" not in accept
+def refresh_services(request: Request, services: GraphServices) -> None:
+    """After this server changed the data directory (an upload or a removal): reopen the store and the query
+    workers in place, and forget the search index, so every later request sees the change.
+
+    Requests already running keep the handles they hold until they finish or fail; the old query workers
+    are stopped.
+    """
+    from kg.sparql import close_store, open_services
+
+    fresh = open_services(services.config, max(2, services.runner.workers))
+    old_store, old_runner = services.store, services.runner
+    services.store, services.runner, services.read_only = fresh.store, fresh.runner, fresh.read_only
+    with _index_lock:
+        request.app.state.search_index = None
+    old_runner.close()
+    close_store(old_store)

@@ -26,7 +26,7 @@ log = logging.getLogger("api")
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://w3id.org/psykiatri-kg/problems/"
-MAX_BODY_BYTES = 1_100_000  # a little over kg.sparql_service.MAX_UPDATE_BYTES, for form encoding
+MAX_BODY_BYTES = 1_100_000  # a little over kg.sparql.MAX_UPDATE_BYTES, for form encoding
 
 # most specific first
 STATUS: tuple[tuple[type[KgError], int], ...] = (
@@ -109,18 +109,23 @@ def install(app: FastAPI) -> None:
 
 
 class BodyLimit:
-    """ASGI middleware: refuse request bodies over ``max_bytes`` (declared or streamed) with 413."""
+    """ASGI middleware: refuse request bodies over ``max_bytes`` (declared or streamed) with 413.
 
-    def __init__(self, app, max_bytes: int = MAX_BODY_BYTES) -> None:
+    ``larger`` gives some POST paths a limit of their own (document uploads: the ``upload_max_mb`` setting).
+    """
+
+    def __init__(self, app, max_bytes: int = MAX_BODY_BYTES, larger: dict[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = larger or {}
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        limit = self.larger.get(scope.get("path", ""), self.max_bytes) if scope.get("method") == "POST" else self.max_bytes
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            response = problem(413, f"request body over {self.max_bytes:,} bytes", instance=scope.get("path"))
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            response = problem(413, f"request body over {limit:,} bytes", instance=scope.get("path"))
             return await response(scope, receive, send)
         seen = 0
 
@@ -129,7 +134,7 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
+                if seen > limit:
                     raise BodyTooLarge()
             return message
 

@@ -7,7 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from api.deps import Services, version, wants_csv
+from api.deps import Services, version
+from api.negotiation import csv_response, wants_csv
 from api.problems import PROBLEM_RESPONSES
 from kg import browse
 from kg.errors import StoreError
@@ -23,7 +24,8 @@ ListFormat = Annotated[str | None, Query(pattern="^(json|csv)$", description="js
 LIST_RESPONSES = {200: {"content": {"application/json": {}, "text/csv": {}}, "description": "One page of items"},
                   **PROBLEM_RESPONSES}
 PAGED = ("Paged with `limit`/`offset` (the JSON has `total` and `next_offset`; the header `X-Total-Count` "
-         "gives the total), filtered with `q`, as CSV with `?format=csv` or `Accept: text/csv`.")
+         "gives the total), filtered with `q`, as CSV with `?format=csv` or `Accept: text/csv` (UTF-8 with a "
+         "byte-order mark, so Excel shows æ, ø and å).")
 
 
 def _listing(request: Request, items: list[dict[str, Any]], q: str | None, limit: int | None, offset: int,
@@ -32,8 +34,7 @@ def _listing(request: Request, items: list[dict[str, Any]], q: str | None, limit
     result = browse.page(items, q, limit if (limit or csv) else 100, offset)
     headers = {"X-Total-Count": str(result["total"]), "Vary": "Accept"}
     if csv:
-        headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return Response(browse.to_csv(result["items"], columns), media_type="text/csv", headers=headers)
+        return csv_response(browse.to_csv(result["items"], columns), f"{name}.csv", headers)
     return Response(_json(result), media_type="application/json", headers=headers)
 
 

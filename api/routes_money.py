@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
 
-from api.deps import Services, wants_csv
+from api.deps import Services
+from api.negotiation import csv_response, wants_csv
 from api.problems import PROBLEM_RESPONSES
 from kg import browse, money
 
 router = APIRouter(prefix="/money", tags=["money"])
-FLOW_COLUMNS = ("year", "payer", "initiative_label", "recipient", "kind", "dkk", "reconciliation", "mismatch", "initiative")
+FLOW_COLUMNS = ("year", "payer", "initiative_label", "recipient", "kind", "dkk", "reconciliation", "mismatch", "initiative",
+                "uncertain")
 RECONCILIATION_COLUMNS = ("doc_key", "label", "year", "status", "stated", "computed", "difference", "parts", "iri")
 
 
@@ -34,12 +35,12 @@ def money_flows(request: Request, services: Services,
                 format: Annotated[str | None, Query(pattern="^(json|csv)$")] = None,
                 ) -> Any:
     """Allocated money and shares aggregated per year; money restated in several documents counts once.
-    Each row says whether its figures take part in a reconciled total (`reconciliation`, `mismatch`).
-    CSV with `?format=csv` or `Accept: text/csv`."""
+    Each row says whether its figures take part in a reconciled total (`reconciliation`, `mismatch`)
+    and how many of them the parser was unsure of (`uncertain`).
+    CSV (UTF-8 with a byte-order mark, for Excel; amounts in whole kroner) with `?format=csv` or `Accept: text/csv`."""
     rows = money.flows(services.store, year, payer, recipient)
     if wants_csv(request, format):
-        return Response(browse.to_csv(rows, FLOW_COLUMNS), media_type="text/csv",
-                        headers={"Content-Disposition": 'attachment; filename="money-flows.csv"'})
+        return csv_response(browse.to_csv(rows, FLOW_COLUMNS), "money-flows.csv")
     return {"year": year, "flows": rows}
 
 
@@ -53,6 +54,5 @@ def money_reconciliations(request: Request, services: Services,
     stated, computed, difference and status (balanced, rounding, mismatch)."""
     rows = money.reconciliations(services.store, status)
     if wants_csv(request, format):
-        return Response(browse.to_csv(rows, RECONCILIATION_COLUMNS), media_type="text/csv",
-                        headers={"Content-Disposition": 'attachment; filename="money-reconciliations.csv"'})
+        return csv_response(browse.to_csv(rows, RECONCILIATION_COLUMNS), "money-reconciliations.csv")
     return {"status": status, "reconciliations": rows}

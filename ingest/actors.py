@@ -3,17 +3,25 @@
 :func:`extract_actors` finds, in this order (an earlier find wins where spans overlap):
 
 1. names and aliases from the gazetteer (``kg/data/gazetteer.yaml``), genitives included
-   ("Region Hovedstadens andel" → Region Hovedstaden);
+   ("Region Hovedstadens andel" → Region Hovedstaden), also written in capitals ("ÆLDRE SAGEN");
 2. its abbreviations ("RHP", "SST", "DRISPs"); an ambiguous one ("DR": Danske Regioner or the
    broadcaster) only where the text names the actor in full or matches one of its context
    patterns ("(DR og KL)");
-3. the regional council ("regionsrådet") of the region the text names with it or names most;
-4. organisations from the shape of their names (:mod:`ingest.orgshapes`): "Center for …",
-   "… Fonden", "… Research Group", "Psykiatri- og Socialudvalget", "Aalborg Kommune" …;
-5. abbreviations the text defines ("Long Name (LN)") or that open a name ("VIRTU Research
+3. the councils and committees every region or municipality has ("regionsrådet", "Byrådet",
+   "kommunalbestyrelsen", "Økonomiudvalget", "forretningsudvalget", "Ældrerådet") with their owner:
+   named after them ("Ældrerådet i Odense Kommune"), before them ("Vejle Byråd", "Vejle Kommunes
+   byråd") or, failing that, the region or municipality the text names most; a regional council
+   needs its region, the others are kept as named when definite ("Byrådet", "forretningsudvalget");
+4. organisations of open classes from token patterns (:mod:`ingest.orgpatterns`): hospitals named
+   head-first ("Sygehus Lillebælt"), care institutions, media cited as sources ("fagbladet
+   Folkeskolen"), names in capitals ("OK-FONDEN"), ministries and agencies in lower case;
+5. organisations from the shape of their names (:mod:`ingest.orgshapes`): "Center for …",
+   "… Fonden", "… Research Group", "Psykiatri- og Socialudvalget", "Aalborg Kommune" …; a committee
+   named with its owner in the genitive keeps it ("KL's Sundheds- og Ældreudvalg", part of KL);
+6. abbreviations the text defines ("Long Name (LN)") or that open a name ("VIRTU Research
    Group" → "VIRTU", "Virtu"), wherever else they occur;
-6. people with their roles (:mod:`ingest.persons`);
-7. collective actors: "regionerne", "kommunerne", "staten" (one resource each; they receive and pay).
+7. people with their roles (:mod:`ingest.persons`);
+8. collective actors: "regionerne", "kommunerne", "staten" (one resource each; they receive and pay).
 
 Every actor has a stable slug: the gazetteer id, or the normalised name of an unknown one, so
 the same actor in two documents is one resource, ``actor_iri(slug)``.
@@ -29,15 +37,17 @@ from dataclasses import dataclass, field
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS
 
-from ingest.gazetteer import ActorEntry, Gazetteer, load_gazetteer, name_key, slugify
+from ingest.gazetteer import ActorEntry, Gazetteer, load_gazetteer, name_key
+from ingest.orgpatterns import find_org_patterns
 from ingest.orgshapes import ShapeHit, find_shapes
 from ingest.persons import find_persons
-from kg.namespace import KG, KGR, SCHEMA
+from kg.namespace import KG, KGR, SCHEMA, slugify
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 ACTOR_TYPES = KGR["actor-type"]
 SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\n\s*)$")
 CLOCK = re.compile(r"\.\s?\d")
+CAPS_RUN = re.compile(r"(?<![\w-])[A-ZÆØÅ][A-ZÆØÅ&.'’-]+(?:[ \t]+[A-ZÆØÅ][A-ZÆØÅ&.'’-]*)+(?:s|'s|’s)?(?![\w-])")
 REGIONAL_COUNCIL = re.compile(r"(?<![\w-])[Rr]egionsråd(?:et|ets)(?![\w])")
 
 
@@ -165,6 +175,11 @@ def _gazetteer_names(f: _Found) -> None:
             if m.group("name").isupper() and CLOCK.match(f.text, m.end()):
                 continue  # "KL. 10.00" is a time of day
             hits.append((m.start(), m.end(), entry.id))
+    pattern, keys = f.gaz.actor_caps_pattern()
+    for run in CAPS_RUN.finditer(f.text):  # "KRÆFTENS BEKÆMPELSE": only runs of capitals are searched
+        for m in pattern.finditer(f.text, run.start(), run.end()):
+            if m.group("name").isupper() and " " in m.group("name").strip():
+                hits.append((m.start(), m.end(), keys[name_key(m.group("name"))]))
     for start, end, entry_id in sorted(hits, key=lambda h: (h[0] - h[1], h[0])):
         f.add(start, end, f.actor(entry_id), "gazetteer")
 
@@ -199,21 +214,71 @@ def _resolve_abbreviation(f: _Found, abbr: str, ids: list[str], named: set[str])
     return winners[0] if best > 0 and len(winners) == 1 else None
 
 
-def _regional_councils(f: _Found) -> None:
-    regions = Counter(m.actor.slug for m in f.mentions if m.actor.type == "region" and m.how == "gazetteer")
-    total = sum(regions.values())
-    dominant = regions.most_common(1)[0][0] if regions and regions.most_common(1)[0][1] >= 0.6 * total else None
-    for m in REGIONAL_COUNCIL.finditer(f.text):
-        owner = dominant
-        after = re.match(r"\s+i\s+(Region\s+\w+)", f.text[m.end():m.end() + 40])
-        if after:
-            owner = next((x.actor.slug for x in f.mentions if x.start == m.end() + after.start(1)), owner)
+# councils and committees every region or municipality has: stem → (name, type, owner type)
+GENERIC_BODIES = {
+    "regionsråd": ("Regionsrådet", "council", "region"), "byråd": ("Byrådet", "council", "municipality"),
+    "kommunalbestyrelse": ("Kommunalbestyrelsen", "council", "municipality"),
+    "økonomiudvalg": ("Økonomiudvalget", "committee", "municipality"),
+    "forretningsudvalg": ("Forretningsudvalget", "committee", "region"),
+    "ældreråd": ("Ældrerådet", "council", "municipality"), "handicapråd": ("Handicaprådet", "council", "municipality"),
+}
+GENERIC_BODY = re.compile(
+    r"(?<![\w-])(?P<stem>[Rr]egionsråd|[Bb]yråd|[Kk]ommunalbestyrelse|[Øø]konomiudvalg|[Ff]orretningsudvalg|"
+    r"[Ææ]ldreråd|[Hh]andicapråd)(?P<definite>et|e?n)?(?:s)?(?![\w-])")
+OWNER_AFTER = re.compile(r"\s+i\s+(Region\s+[A-ZÆØÅ]\w+|[A-ZÆØÅ][\w-]+\s+Kommune)(?![\w])")
+OWNER_BEFORE = re.compile(r"(Region\s+[A-ZÆØÅ]\w+?|[A-ZÆØÅ][\w-]+\s+Kommune|[A-ZÆØÅ][\w-]+)(?:s|'s|´s|’s)?\s+$")
+
+
+def _owner_names(f: _Found, kind: str) -> Counter[str]:
+    """How often the text names each region (by the gazetteer) or municipality ("X Kommune")."""
+    if kind == "region":
+        return Counter(f.gaz.actors[m.actor.slug].name for m in f.mentions
+                       if m.actor.type == "region" and m.how == "gazetteer" and m.actor.slug in f.gaz.actors)
+    return Counter(re.sub(r"\s+", " ", m.group(0)) for m in re.finditer(r"(?<![\w-])[A-ZÆØÅ][\w-]+ Kommune(?![\w])", f.text))
+
+
+def _owner(f: _Found, m: re.Match[str], kind: str, counts: Counter[str]) -> str | None:
+    """The region or municipality a council or committee belongs to, or None."""
+    after = OWNER_AFTER.match(f.text, m.end())
+    if after and (after.group(1).startswith("Region") == (kind == "region")):
+        return re.sub(r"\s+", " ", after.group(1))
+    line_start = f.text.rfind("\n", 0, m.start()) + 1
+    before = OWNER_BEFORE.search(f.text[max(line_start, m.start() - 40):m.start()])
+    if before:
+        name = before.group(1)
+        if kind == "region" and name.startswith("Region"):
+            return name
+        if kind == "municipality" and name.endswith("Kommune"):
+            return name
+        places = f.gaz.place_pattern()[0]
+        if kind == "municipality" and not m.group("definite") and places.fullmatch(name):
+            return f"{name} Kommune"  # "Vejle Byråd"
+    total = sum(counts.values())
+    if counts and counts.most_common(1)[0][1] >= 0.6 * total:
+        return counts.most_common(1)[0][0]
+    return None
+
+
+def _generic_bodies(f: _Found) -> None:
+    """'Byrådet i Vejle Kommune', 'regionsrådet' in a text about Region Sjælland, 'Økonomiudvalget'."""
+    counts = {"region": _owner_names(f, "region"), "municipality": _owner_names(f, "municipality")}
+    for m in GENERIC_BODY.finditer(f.text):
+        name, kind, owner_kind = GENERIC_BODIES[m.group("stem").lower()]
+        owner = _owner(f, m, owner_kind, counts[owner_kind])
+        if owner is None and (name == "Regionsrådet" or not m.group("definite")):
+            continue  # a regional council needs its region; "et ældreråd", "Danske Ældreråd" name no council
         if owner is None:
-            continue
-        region = f.actor(owner)
-        actor = Actor(f"regionsraadet-{owner}", f"Regionsrådet ({region.name})", "council",
-                      ("Regionsrådet", "regionsrådet"), owner, "council")
+            actor = Actor(slugify(name), name, kind, tuple(dict.fromkeys((m.group(0), name.lower()))), None, "council")
+        else:
+            owner_slug = _known_slug(f, owner)
+            actor = Actor(f"{slugify(name)}-{owner_slug}", f"{name} ({owner})", kind,
+                          tuple(dict.fromkeys((name, name.lower(), m.group(0)))), owner_slug, "council")
         f.add(m.start(), m.end(), actor, "council")
+
+
+def _patterns(f: _Found) -> None:
+    for hit in find_org_patterns(f.text, f.gaz, [(m.start, m.end) for m in f.mentions]):
+        f.add(hit.start, hit.end, _shape_actor(f, hit), "shape")
 
 
 def _known_slug(f: _Found, name: str) -> str:
@@ -236,11 +301,26 @@ def _shape_actor(f: _Found, hit: ShapeHit) -> Actor:
     return Actor(slug, hit.name, hit.type, aliases, parent, "shape")
 
 
+OWNED_TYPES = frozenset({"committee", "council"})
+GENITIVE_END = re.compile(r"(?:s|'s|´s|’s)$")
+
+
+def _with_owner(f: _Found, hit: ShapeHit) -> ShapeHit:
+    """'KL's Sundheds- og Ældreudvalg': a committee after its owner's genitive is named with it."""
+    if hit.type not in OWNED_TYPES or hit.parent_start is not None:
+        return hit
+    owner = next((m for m in f.mentions if m.end == hit.start - 1 and m.kind == "organisation"
+                  and GENITIVE_END.search(m.raw) and f.text[m.end] == " "), None)
+    if owner is None:
+        return hit
+    return ShapeHit(hit.start, hit.end, f"{owner.raw} {hit.name}", hit.type, hit.acronym, owner.start)
+
+
 def _shapes(f: _Found) -> None:
     for hit in find_shapes(f.text, f.gaz, [(m.start, m.end) for m in f.mentions]):
         if hit.extends:
             f.mentions = [m for m in f.mentions if not (hit.start <= m.start and m.end <= hit.end)]
-        f.add(hit.start, hit.end, _shape_actor(f, hit), "shape")
+        f.add(hit.start, hit.end, _shape_actor(f, _with_owner(f, hit)), "shape")
 
 
 COLLECTIVES: tuple[tuple[str, str, str], ...] = (
@@ -335,7 +415,8 @@ def extract_actors(text: str, gaz: Gazetteer | None = None) -> list[ActorMention
     _gazetteer_names(f)
     named = {m.actor.slug for m in f.mentions}
     _abbreviations(f, named)
-    _regional_councils(f)
+    _generic_bodies(f)
+    _patterns(f)
     _shapes(f)
     _collectives(f)
     _short_forms(f)

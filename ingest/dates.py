@@ -11,9 +11,16 @@ Recognised (the raw text is kept; the resource depends only on the normalised va
 * parts of a year: "primo 2024" (January-March), "medio 2024" (April-September), "ultimo 2024"
   (October-December);
 * the end of a period: "inden udgangen af 2. kvartal 2024" → the day 30 June 2024;
-* year ranges used as periods: "2024-2030", "2018- 2021", "2024-26", "fra 2024 til 2027".
+* year ranges used as periods: "2024-2030", "2018- 2021", "2024-26", "fra 2024 til 2027";
+* school years: "skoleåret 2024/25" (1 August 2024 - 31 July 2025).
 
 A single year ("i 2024") is not a date mention: amounts' periods cover years (ingest/periods.py).
+The lexicon -- month names, month-part words, quarters, halves, seasons, two-digit years -- is
+:mod:`ingest.periods`' own, so the two parsers read the same forms the same way.
+
+:func:`document_dates` finds the dates a document gives itself (a "Dato:" field, a dateline, a
+publication date, a meeting's date) and the manifest's date hint: the anchors that resolve
+"næste år", "i år" and "sidste år" (:class:`ingest.periods.PeriodContext`).
 """
 
 from __future__ import annotations
@@ -27,22 +34,18 @@ from datetime import date
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, TIME, XSD
 
+from ingest import period_lexicon as lexicon
+from ingest.period_lexicon import MONTH, MONTHS, ORDINAL, PART, PARTS, SEASONS, full_year
 from kg.namespace import KG, KGR
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
-MONTHS = ("januar februar marts april maj juni juli august september oktober november december").split()
 MONTH_ABBR = {m[:3]: i + 1 for i, m in enumerate(MONTHS)} | {"sept": 9}
-ORDINAL = {"første": 1, "andet": 2, "anden": 2, "tredje": 3, "fjerde": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-SEASONS = {"forår": (3, 5), "sommer": (6, 8), "efterår": (9, 11), "vinter": (12, 2)}
-PARTS = {"primo": 0, "start": 0, "starten": 0, "begyndelsen": 0, "medio": 1, "midten": 1, "ultimo": 2, "slutningen": 2}
 
 Y = r"((?:19|20)\d\d)(?!\d|,\d)"
 S = r"\s{1,3}"
-MONTH = r"(januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december)"
 MONTH_ANY = MONTH[:-1] + r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|okt|nov|dec)\.?"
-PART = r"(primo|medio|ultimo|(?:starten|begyndelsen|midten|slutningen)\s+af)"
-QUARTER = rf"(?:([1-4])\.\s*kvartal|(første|andet|tredje|fjerde)\s+kvartal|Q([1-4])){S}{Y}"
-HALF = rf"(?:([12])\.\s*halvår|(første|andet)\s+halvår){S}{Y}"
+QUARTER = rf"{lexicon.QUARTER}{S}{Y}"
+HALF = rf"{lexicon.HALF}{S}{Y}"
 END = r"(?:(inden|senest\s+ved|senest|ved|før|frem\s+til|indtil)\s+)?udgangen\s+af\s+"
 B = r"(?<![\w.,/-])"
 
@@ -55,7 +58,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("month", re.compile(rf"\b{MONTH}{S}{Y}", re.I)),
     ("quarter", re.compile(rf"{B}{QUARTER}", re.I)),
     ("half", re.compile(rf"{B}{HALF}", re.I)),
-    ("season", re.compile(rf"\b(forår|sommer|efterår|vinter)(?:en|et)?{S}{Y}(?:/((?:19|20)?\d\d))?", re.I)),
+    ("season", re.compile(rf"\b{lexicon.SEASON}{S}{Y}(?:/((?:19|20)?\d\d))?", re.I)),
+    ("school", re.compile(lexicon.SCHOOL_YEAR, re.I)),
     ("part_year", re.compile(rf"\b{PART}{S}{Y}", re.I)),
     ("range", re.compile(rf"{B}{Y}(?:\s*[-–]\s*|\s+til\s+)((?:19|20)?\d\d)(?![\d,.]\d|\d|\s*-?pl\b)", re.I)),
 ]
@@ -84,6 +88,8 @@ def label(begin: date, end: date) -> str:
         for name, (a, b) in SEASONS.items():
             if (first, last) == (a, b):
                 return f"{name}et {begin.year}" if name != "sommer" else f"sommeren {begin.year}"
+    if begin == date(begin.year, 8, 1) and end == date(begin.year + 1, 7, 31):
+        return f"skoleåret {begin.year}/{str(end.year)[2:]}"
     if begin.month == 12 and begin.day == 1 and end == _last(begin.year + 1, 2):
         return f"vinteren {begin.year}/{str(end.year)[2:]}"
     if begin.year == end.year and begin.month == end.month:
@@ -147,11 +153,7 @@ def _instant(d: date) -> Iterator[Triple]:
     yield node, TIME.inXSDDate, Literal(d.isoformat(), datatype=XSD.date)
 
 
-def _year(s: str, base: int | None = None) -> int:
-    if len(s) == 4:
-        return int(s)
-    century = (base // 100 * 100) if base else 2000
-    return century + int(s)
+_year = full_year
 
 
 def _month(word: str) -> int:
@@ -208,6 +210,11 @@ def _value(kind: str, g: tuple[str | None, ...]) -> tuple[date, date] | None:
     if kind == "part_year":
         y, p = int(g[1]), _part(g[0])
         return [(date(y, 1, 1), date(y, 3, 31)), (date(y, 4, 1), date(y, 9, 30)), (date(y, 10, 1), date(y, 12, 31))][p]
+    if kind == "school":
+        a = int(g[0])
+        if _year(g[1], a) != a + 1:
+            return None
+        return date(a, 8, 1), date(a + 1, 7, 31)
     if kind == "range":
         a = int(g[0])
         b = _year(g[1], a)

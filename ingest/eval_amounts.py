@@ -6,17 +6,21 @@
   match a gold fact, the one agreeing on most of the three is compared ("best"); the stricter
   "every" counts a gold fact only when all the facts matching it agree (a table cell and a
   sentence often state the same amount).
+* **Year agreement**, stated apart from inferred: of the gold facts whose amount the document has
+  at all (same ``amount_dkk``), the share where one of those facts has the gold year (and, for
+  "period", the gold end year too). A gold year is *stated* when its quote writes it ("i 2024",
+  "FL24", "2024-27"), *inferred* when the reader has to get it elsewhere (the document's date, a
+  heading, a table header, the sentence before), *none* when the gold has no year. A gold row may
+  name its basis itself (``basis``: stated, relativeToDocumentDate, fromHeading, fromTable,
+  fromContext, none; eval/dev does); the found facts' own basis (kg:yearBasis) is tallied beside.
 * **Precision on Bilag 1**: of the facts read from the Bilag 1 table (table facts of the Bilag 1
   document at or after its "Bilag 1" heading, when the text and offsets are given), the share that
   matches a gold fact of that document one to one on (amount, year).
 
-``python -m ingest.eval_amounts`` runs :func:`ingest.nlp.extract_quantities` over corpus/*.txt
-(repaired by ``ingest.repair.repair`` when it exists) and prints the report.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 from collections import Counter, defaultdict
@@ -25,7 +29,6 @@ from typing import Any
 
 ATTRIBUTES = ("per_year", "open_ended", "kind")
 BILAG1_HEADING = re.compile(r"^[ \t]*Bilag 1[ \t]*$", re.MULTILINE)
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def load_gold(path: Path) -> list[dict[str, Any]]:
@@ -34,6 +37,59 @@ def load_gold(path: Path) -> list[dict[str, Any]]:
 
 def _key(fact: dict[str, Any]) -> tuple[str, int, int | None]:
     return fact["doc"], int(fact["amount_dkk"]), fact.get("year")
+
+
+def year_basis(gold: dict[str, Any]) -> str:
+    """The gold year's basis: the row's own ``basis``, else stated/inferred/none from its quote."""
+    if gold.get("basis"):
+        return str(gold["basis"])
+    year = gold.get("year")
+    if year is None:
+        return "none"
+    quote = gold.get("quote") or ""
+    short = f"{int(year) % 100:02d}"
+    if str(year) in quote or re.search(rf"\b(?:F?FL|BF?|R)-?{short}\b|\d\d\s?[-–/]\s?{short}\b", quote):
+        return "stated"
+    return "inferred"
+
+
+def _group(basis: str) -> str:
+    return basis if basis in ("stated", "none") else "inferred"
+
+
+def score_years(facts: list[dict[str, Any]], gold: list[dict[str, Any]]) -> dict[str, Any]:
+    """Year and period agreement per basis group (stated, inferred, none) and per fine basis."""
+    by_amount: dict[tuple[str, int], list[dict]] = defaultdict(list)
+    for f in facts:
+        by_amount[(f["doc"], int(f["amount_dkk"]))].append(f)
+    groups: dict[str, Counter[str]] = defaultdict(Counter)
+    found_basis: Counter[str] = Counter()
+    wrong: list[dict[str, Any]] = []
+    for g in gold:
+        candidates = by_amount.get((g["doc"], int(g["amount_dkk"])), [])
+        basis = year_basis(g)
+        keys = [_group(basis)] + ([f"inferred: {basis}"] if _group(basis) != basis else [])
+        for key in keys:
+            c = groups[key]
+            c["gold"] += 1
+            if not candidates:
+                continue
+            c["amount_found"] += 1
+            year_ok = [f for f in candidates if f.get("year") == g.get("year")]
+            c["year"] += bool(year_ok)
+            c["period"] += any(f.get("year_end") == g.get("year_end") for f in year_ok)
+        if candidates:
+            best = next((f for f in candidates if f.get("year") == g.get("year")), candidates[0])
+            found_basis[f'{basis} → {best.get("year_basis") or "-"}'] += 1
+            if best.get("year") != g.get("year") or best.get("year_end") != g.get("year_end"):
+                wrong.append({"id": g["id"], "basis": basis, "gold": (g.get("year"), g.get("year_end")),
+                              "found": sorted({(f.get("year"), f.get("year_end")) for f in candidates}, key=str)})
+    out = {}
+    for key, c in sorted(groups.items()):
+        n = c["amount_found"]
+        out[key] = {"gold": c["gold"], "amount_found": n, "year_agrees": c["year"], "period_agrees": c["period"],
+                    "year_agreement": c["year"] / n if n else None, "period_agreement": c["period"] / n if n else None}
+    return {"by_basis": out, "gold_basis_to_found_basis": dict(sorted(found_basis.items())), "wrong": wrong}
 
 
 def _agrees(fact: dict[str, Any], gold: dict[str, Any], attribute: str) -> bool:
@@ -76,11 +132,12 @@ def score_amounts(facts: list[dict[str, Any]], gold_path: Path,
         stats["gold"] += 1
         candidates = index.get(_key(g), [])
         if not candidates:
-            missed.append({k: g[k] for k in ("id", "doc", "amount_dkk", "raw", "year", "kind")})
+            missed.append({k: g.get(k) for k in ("id", "doc", "amount_dkk", "raw", "year", "kind")})
             continue
         stats["found"] += 1
-        best = max(candidates, key=lambda f: sum(_agrees(f, g, a) for a in ATTRIBUTES))
-        for a in ATTRIBUTES:
+        attributes = [a for a in ATTRIBUTES if a in g]  # eval/dev rows have no kind
+        best = max(candidates, key=lambda f: sum(_agrees(f, g, a) for a in attributes))
+        for a in attributes:
             agree_all[a] += all(_agrees(f, g, a) for f in candidates)
             ok = _agrees(best, g, a)
             agree[a] += ok
@@ -106,8 +163,9 @@ def score_amounts(facts: list[dict[str, Any]], gold_path: Path,
             "gold": total,
             "per_doc": {d: {**s, "recall": s["found"] / s["gold"]} for d, s in sorted(per_doc.items())},
         },
-        "agreement": {a: (agree[a] / found if found else 0.0) for a in ATTRIBUTES},
-        "agreement_all": {a: (agree_all[a] / found if found else 0.0) for a in ATTRIBUTES},
+        "agreement": {a: (agree[a] / found if found else 0.0) for a in ATTRIBUTES if any(a in g for g in gold)},
+        "agreement_all": {a: (agree_all[a] / found if found else 0.0) for a in ATTRIBUTES if any(a in g for g in gold)},
+        "years": score_years(facts, gold),
         "bilag1": {
             "doc": doc,
             "facts": len(table),
@@ -133,7 +191,17 @@ def format_report(metrics: dict[str, Any]) -> str:
         lines.append(f"| {a} agreement (best matching fact) | {v:.3f} |")
     for a, v in metrics["agreement_all"].items():
         lines.append(f"| {a} agreement (every matching fact) | {v:.3f} |")
-    lines.append(f"| Bilag 1 precision ({b['in_gold']}/{b['facts']}) | {b['precision']:.3f} |")
+    if b["doc"] is not None:
+        lines.append(f"| Bilag 1 precision ({b['in_gold']}/{b['facts']}) | {b['precision']:.3f} |")
+    lines += ["", "Year agreement (gold facts whose amount the document has; stated vs inferred years):", "",
+              "| gold year | gold | amount found | year agrees | period agrees |", "| --- | ---: | ---: | ---: | ---: |"]
+    for key, y in metrics["years"]["by_basis"].items():
+        ya = "n/a" if y["year_agreement"] is None else f"{y['year_agreement']:.3f}"
+        pa = "n/a" if y["period_agreement"] is None else f"{y['period_agreement']:.3f}"
+        lines.append(f"| {key} | {y['gold']} | {y['amount_found']} | {ya} ({y['year_agrees']}) | {pa} ({y['period_agrees']}) |")
+    if metrics["years"]["wrong"]:
+        lines += ["", "Years that differ (gold year, end year → found):", ""]
+        lines += [f"- {w['id']} [{w['basis']}] {w['gold']} → {w['found']}" for w in metrics["years"]["wrong"]]
     if b["not_in_gold"]:
         lines += ["", "Bilag 1 facts not in gold:", ""]
         lines += [f"- {e['row_label']} {e['year']}: {e['amount_dkk']}" for e in b["not_in_gold"]]
@@ -145,58 +213,3 @@ def format_report(metrics: dict[str, Any]) -> str:
         lines += [f"- {d['id']} {d['attribute']}: gold {d['gold']!r}, found {d['found']!r}"
                   for d in metrics["disagreements"]]
     return "\n".join(lines)
-
-
-def standin_repair(raw: str) -> str:
-    """A minimal stand-in for ``ingest.repair``: rejoin hyphenated words and wrapped lines."""
-    text = re.sub(r"(?<=[a-zæøå])-[ \t]*\n[ \t]*(?=[a-zæøå])", "", raw)
-    return re.sub(r"[ \t]*\n[ \t]*(?=[a-zæøå(])", " ", text)
-
-
-def repaired_text(raw: str, mode: str = "repair") -> str:
-    if mode == "raw":
-        return raw
-    if mode == "repair":
-        try:
-            from ingest.repair import repair
-        except ImportError:
-            return standin_repair(raw)
-        return repair(raw).text
-    return standin_repair(raw)
-
-
-def corpus_facts(corpus: Path, mode: str = "repair") -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """Money facts of every corpus/*.txt file as dictionaries for :func:`score_amounts`."""
-    from ingest.nlp import extract_quantities
-
-    facts, texts = [], {}
-    for path in sorted(corpus.glob("*.txt")):
-        text = repaired_text(path.read_text(encoding="utf-8"), mode)
-        texts[path.name] = text
-        for q in extract_quantities(text):
-            if q.measure != "money":
-                continue
-            facts.append({
-                "doc": path.name, "amount_dkk": int(q.value), "year": q.year, "year_end": q.year_end,
-                "per_year": q.per_year, "open_ended": q.open_ended, "kind": q.kind,
-                "from_table": q.from_table, "row_label": q.row_label, "start": q.start,
-            })
-    return facts, texts
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ingest.eval_amounts", description=__doc__.split("\n")[0])
-    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus", help="folder of *.txt documents")
-    parser.add_argument("--gold", type=Path, default=ROOT / "eval" / "gold" / "amounts.jsonl")
-    parser.add_argument("--text", choices=("repair", "standin", "raw"), default="repair",
-                        help="extract from ingest.repair output (default), the stand-in, or raw text")
-    parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
-    args = parser.parse_args(argv)
-    facts, texts = corpus_facts(args.corpus, args.text)
-    metrics = score_amounts(facts, args.gold, texts)
-    print(json.dumps(metrics, indent=2, ensure_ascii=False) if args.json else format_report(metrics))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

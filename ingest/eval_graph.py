@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from kg.sparql_build import V
 from kg.store import GraphStore
 
 
 def extracted_amounts(graph_store: GraphStore) -> list[dict]:
-    rows = graph_store.query("""
-    SELECT ?key ?v ?year ?yearEnd ?perYear ?open ?kind ?table ?row ?ilabel ?f ?start ?rlabel WHERE {
-      ?f a kg:MoneyAmount ; kg:value ?v ; kg:inDocument ?d ; kg:charStart ?start . ?d kg:sourceKey ?key .
-      OPTIONAL { ?f kg:recipient ?r . ?r rdfs:label ?rlabel }
-      OPTIONAL { ?f kg:year ?year } OPTIONAL { ?f kg:yearEnd ?yearEnd }
-      OPTIONAL { ?f kg:perYear ?perYear } OPTIONAL { ?f kg:openEnded ?open }
-      OPTIONAL { ?f kg:amountKind ?k . BIND(LCASE(STRAFTER(STR(?k), "#")) AS ?kind) }
-      OPTIONAL { ?f kg:fromTable ?table } OPTIONAL { ?f kg:rowLabel ?row }
-      OPTIONAL { ?f kg:forInitiative ?i . ?i rdfs:label ?ilabel }
-    }""")
+    rows = graph_store.query(f"""
+    SELECT ?key ?v ?year ?yearEnd ?perYear ?open ?kind ?table ?row ?ilabel ?f ?start ?rlabel ?basis WHERE {{
+      ?f a {V.MoneyAmount} ; {V.value} ?v ; {V.inDocument} ?d ; {V.charStart} ?start . ?d {V.sourceKey} ?key .
+      OPTIONAL {{ ?f {V.recipient} ?r . ?r rdfs:label ?rlabel }}
+      OPTIONAL {{ ?f {V.year} ?year }} OPTIONAL {{ ?f {V.yearEnd} ?yearEnd }}
+      OPTIONAL {{ ?f {V.yearBasis} ?b . ?b skos:notation ?basis }}
+      OPTIONAL {{ ?f {V.perYear} ?perYear }} OPTIONAL {{ ?f {V.openEnded} ?open }}
+      OPTIONAL {{ ?f {V.amountKind} ?k . BIND(LCASE(STRAFTER(STR(?k), "#")) AS ?kind) }}
+      OPTIONAL {{ ?f {V.fromTable} ?table }} OPTIONAL {{ ?f {V.rowLabel} ?row }}
+      OPTIONAL {{ ?f {V.forInitiative} ?i . ?i rdfs:label ?ilabel }}
+    }}""")
     kinds = {"allocated": "allocated", "share": "share", "used": "used", "total": "total", "otherkind": "other"}
     return [
         {"doc": str(r.key), "amount_dkk": int(float(r.v)), "year": int(r.year) if r.year is not None else None,
@@ -26,7 +28,8 @@ def extracted_amounts(graph_store: GraphStore) -> list[dict]:
          "from_table": bool(r.table.toPython()) if r.table is not None else False,
          "row_label": str(r.row) if r.row is not None else None,
          "initiative": str(r.ilabel) if r.ilabel is not None else None, "iri": str(r.f),
-         "start": int(r.start), "recipient": str(r.rlabel) if r.rlabel is not None else None}
+         "start": int(r.start), "recipient": str(r.rlabel) if r.rlabel is not None else None,
+         "year_basis": str(r.basis) if r.basis is not None else None}
         for r in rows
     ]
 
@@ -41,11 +44,11 @@ ENTITY_TYPES = {
 def graph_entities(graph_store: GraphStore) -> list[dict]:
     """Entities the graph holds per document (through passages that mention them), with labels and aliases."""
     found: dict[tuple[str, str], dict] = {}
-    rows = graph_store.query("""
-    SELECT DISTINCT ?key ?e ?t ?label ?alt WHERE {
-      ?p a kg:Passage ; kg:mentions ?e ; kg:inDocument ?d . ?d kg:sourceKey ?key .
-      ?e a ?t ; rdfs:label ?label . OPTIONAL { ?e skos:altLabel ?alt }
-    }""")
+    rows = graph_store.query(f"""
+    SELECT DISTINCT ?key ?e ?t ?label ?alt WHERE {{
+      ?p a {V.Passage} ; {V.mentions} ?e ; {V.inDocument} ?d . ?d {V.sourceKey} ?key .
+      ?e a ?t ; rdfs:label ?label . OPTIONAL {{ ?e skos:altLabel ?alt }}
+    }}""")
     for r in rows:
         kind = ENTITY_TYPES.get(str(r.t))
         if kind is None:

@@ -12,13 +12,15 @@ from collections.abc import Iterator
 from rdflib import Literal
 from rdflib.namespace import RDF, RDFS, XSD
 
-from ingest.entities import extract_entities, entity_triples
+from ingest.entities import entity_triples, extract_entities
 from ingest.initiatives import find_initiatives
-from ingest.nlp import extract_quantities
-from ingest.quantities import Quantity
-from ingest.reconcile import reconcile
-from ingest.recipients import payers, recipients, state_actor, state_scope
+from ingest.layout_facts import TRUE, ocr_pages, with_layout_tables
 from ingest.model import DocumentGraph
+from ingest.nlp import extract_quantities
+from ingest.periods import PeriodContext, build_context
+from ingest.quantities import Quantity
+from ingest.reconcile import reconcile, written_sums
+from ingest.recipients import payers, recipients, state_actor, state_scope
 from kg.namespace import KG, KGR
 
 
@@ -26,10 +28,21 @@ def fact_iri(doc_id: str, n: int):
     return KGR[f"doc/{doc_id}/fact/{n}"]
 
 
+def period_context_of(doc: DocumentGraph) -> PeriodContext:
+    """The document's dates and its title's and headings' periods, for the periods of its amounts."""
+    cached = getattr(doc, "_period_context", None)
+    if cached is None:
+        meta = doc.source.metadata
+        first_line = next((ln.strip() for ln in doc.source.raw.splitlines() if ln.strip()), None)
+        cached = build_context(doc.repaired.text, doc.sections, (meta.get("title"), first_line), meta.get("date_hint"))
+        doc._period_context = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def quantities_of(doc: DocumentGraph) -> list[Quantity]:
     cached = getattr(doc, "_quantities", None)
     if cached is None:
-        cached = extract_quantities(doc.repaired.text)
+        cached = with_layout_tables(extract_quantities(doc.repaired.text, period_context_of(doc)), doc)  # a PDF's tables: cells as read
         doc._quantities = cached  # type: ignore[attr-defined]
     return cached
 
@@ -42,10 +55,23 @@ def entities_of(doc: DocumentGraph):
     return cached
 
 
+def mention_iri(doc_id: str, n: int):
+    return KGR[f"doc/{doc_id}/mention/{n}"]
+
+
 def entity_fact_triples(doc: DocumentGraph) -> Iterator[tuple]:
-    """Actors, places and dates with the passages that mention them."""
+    """Actors, places and dates with the passages that mention them, and one ``kg:Mention`` per place
+    in the text where one is named (its span, so views highlight from the graph, not by re-extracting)."""
     actors, places, dates = entities_of(doc)
-    yield from entity_triples([*actors, *places, *dates], doc.passage_for)
+    mentions = [*actors, *places, *dates]
+    yield from entity_triples(mentions, doc.passage_for)
+    for n, m in enumerate(sorted(mentions, key=lambda m: (m.start, m.end, str(m.iri)))):
+        node = mention_iri(doc.doc_id, n)
+        yield node, RDF.type, KG.Mention
+        yield node, KG.mentionOf, m.iri
+        yield node, KG.inDocument, doc.iri
+        yield node, KG.charStart, Literal(m.start, datatype=XSD.integer)
+        yield node, KG.charEnd, Literal(m.end, datatype=XSD.integer)
 
 
 def fact_triples(doc: DocumentGraph) -> Iterator[tuple]:
@@ -58,18 +84,24 @@ def fact_triples(doc: DocumentGraph) -> Iterator[tuple]:
     paid = payers(quantities, doc.repaired.text, actors)
     for n in state_scope(doc.repaired.text, doc.sections, initiatives, quantities):
         paid.setdefault(n, state_actor())
+    own_date = period_context_of(doc).own_date
+    if own_date is not None:
+        yield doc.iri, KG.documentDate, own_date.literal()
     agreement = KGR[f"doc/{doc.doc_id}/agreement"]
     yield agreement, RDF.type, KG.Agreement
     yield agreement, RDFS.label, Literal(doc.source.metadata.get("title") or doc.source.key)
     yield agreement, KG.inDocument, doc.iri
     for init in initiatives:
         yield from init.triples(doc.doc_id, doc.iri, doc.passage_for(init.start))
+    ocr = ocr_pages(doc)
     for n, q in enumerate(quantities):
         node = fact_iri(doc.doc_id, n)
         yield from q.triples(node, doc.iri, doc.passage_for(q.start))
         page = doc.repaired.page_at(q.start)
         if page is not None:
             yield node, KG.page, Literal(page, datatype=XSD.integer)
+            if page in ocr:
+                yield node, KG.ocrDerived, TRUE
         raw_start, raw_end = doc.repaired.raw_span(q.start, q.end)
         yield node, KG.rawStart, Literal(raw_start, datatype=XSD.integer)
         yield node, KG.rawEnd, Literal(raw_end, datatype=XSD.integer)
@@ -86,7 +118,7 @@ def fact_triples(doc: DocumentGraph) -> Iterator[tuple]:
 
 def reconciliation_triples(doc: DocumentGraph, quantities: list[Quantity], by_quantity: dict) -> Iterator[tuple]:
     """Stated totals checked against their parts; the parts' initiatives are part of the total's group."""
-    for n, r in enumerate(reconcile(quantities)):
+    for n, r in enumerate(reconcile(quantities) + written_sums(quantities)):
         yield from r.triples(KGR[f"doc/{doc.doc_id}/reconciliation/{n}"], doc.iri, lambda i: fact_iri(doc.doc_id, i))
         group = by_quantity.get(r.total)
         if group is None or group.source != "table-total":

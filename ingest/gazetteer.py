@@ -14,7 +14,6 @@ that find the entries' names in a text:
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -22,18 +21,11 @@ from pathlib import Path
 
 import yaml
 
+from kg.namespace import slugify
+
 APOSTROPHES = "'´’`"
 GENITIVE = rf"(?:s|[{APOSTROPHES}]s?)?"
 ACTOR_KEYS = frozenset({"id", "name", "type", "aliases", "abbr", "ambiguous", "context", "ci", "lower", "parent"})
-_TRANSLIT = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ß": "ss"})
-
-
-def slugify(name: str) -> str:
-    """A stable id from a name: lower case, æ/ø/å spelt out, other marks dropped, words joined by '-'."""
-    s = re.sub(rf"[{APOSTROPHES}]", "", name.casefold()).translate(_TRANSLIT)
-    s = unicodedata.normalize("NFKD", s)
-    s = "".join(ch for ch in s if not unicodedata.combining(ch))
-    return re.sub(r"[^a-z0-9]+", "-", s).strip("-")
 
 
 def name_key(name: str) -> str:
@@ -117,6 +109,15 @@ class Gazetteer:
                 (_alternation(list(ci), re.IGNORECASE), {name_key(n): i for n, i in ci.items()}),
             ]
         return self._cache["actor_names"]
+
+    def actor_caps_pattern(self) -> tuple[re.Pattern[str], dict[str, str]]:
+        """Names written in capitals ("KRÆFTENS BEKÆMPELSE", "ÆLDRE SAGEN"): every name, any case;
+        the caller keeps only matches that are upper case and not an abbreviation of their own."""
+        if "actor_caps" not in self._cache:
+            names = {n: a.id for a in self.actors.values() for n in (a.name, *a.aliases)
+                     if n not in a.ambiguous and not n.isupper() and len(n) >= 4}
+            self._cache["actor_caps"] = (_alternation(list(names), re.IGNORECASE), {name_key(n): i for n, i in names.items()})
+        return self._cache["actor_caps"]
 
     def abbreviations(self) -> dict[str, list[str]]:
         """Abbreviation → actor ids; an abbreviation of several actors, or marked ambiguous, needs context."""

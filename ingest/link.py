@@ -16,8 +16,6 @@ never the same across documents. Everything lives in one named graph, ``kgr:grap
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -25,33 +23,29 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from ingest.initiatives import same_initiative
-from kg.namespace import KG, KGR
+from kg.namespace import KG, KGR, slugify
+from kg.sparql_build import V
 from kg.store import GraphStore
 
 LINKS_GRAPH = KGR["graph/links"]
 CONFLICT_TOLERANCE = 0.02
+SLUG_MAX = 80  # characters of a canonical initiative's IRI name (match keys can be whole sentences)
 
-INITIATIVES = """
-SELECT ?i ?label ?key ?doc ?source WHERE {
-  ?i a kg:Initiative ; rdfs:label ?label ; kg:matchKey ?key ; kg:inDocument ?doc .
-  OPTIONAL { ?i kg:initiativeSource ?source }
-  FILTER NOT EXISTS { ?i a kg:CanonicalInitiative }
-  FILTER NOT EXISTS { ?i a kg:InitiativeGroup }
-} ORDER BY ?doc ?i"""
+INITIATIVES = f"""
+SELECT ?i ?label ?key ?doc ?source WHERE {{
+  ?i a {V.Initiative} ; rdfs:label ?label ; {V.matchKey} ?key ; {V.inDocument} ?doc .
+  OPTIONAL {{ ?i {V.initiativeSource} ?source }}
+  FILTER NOT EXISTS {{ ?i a {V.CanonicalInitiative} }}
+  FILTER NOT EXISTS {{ ?i a {V.InitiativeGroup} }}
+}} ORDER BY ?doc ?i"""
 
-MONEY = """
-SELECT ?f ?i ?value ?year ?table ?doc ?pl WHERE {
-  ?f a kg:MoneyAmount ; kg:forInitiative ?i ; kg:value ?value ; kg:year ?year ; kg:amountKind kg:Allocated ;
-     kg:inDocument ?doc .
-  OPTIONAL { ?f kg:fromTable ?table }
-  OPTIONAL { ?f kg:priceLevel ?pl }
-}"""
-
-
-def slug(text: str) -> str:
-    ascii_ = unicodedata.normalize("NFKD", text.replace("æ", "ae").replace("ø", "oe").replace("å", "aa"))
-    ascii_ = ascii_.encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")[:80] or "initiative"
+MONEY = f"""
+SELECT ?f ?i ?value ?year ?table ?doc ?pl WHERE {{
+  ?f a {V.MoneyAmount} ; {V.forInitiative} ?i ; {V.value} ?value ; {V.year} ?year ; {V.amountKind} {V.Allocated} ;
+     {V.inDocument} ?doc .
+  OPTIONAL {{ ?f {V.fromTable} ?table }}
+  OPTIONAL {{ ?f {V.priceLevel} ?pl }}
+}}"""
 
 
 @dataclass
@@ -86,7 +80,7 @@ def link_triples(store: GraphStore) -> list[tuple]:
     canonical_of: dict[URIRef, URIRef] = {}
     used: set[str] = set()
     for c in clusters:
-        base = slug(c.key)
+        base = slugify(c.key)[:SLUG_MAX] or "initiative"
         name, n = base, 2
         while name in used:
             name, n = f"{base}-{n}", n + 1

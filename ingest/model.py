@@ -96,6 +96,8 @@ class DocumentGraph:
         yield run, PROV.wasAssociatedWith, SOFTWARE
         if self.pipeline:
             yield run, KG.pipelineVersion, Literal(self.pipeline)
+        for fix in self.repaired.fixes:  # damage in the source text that ingest repaired, and how
+            yield run, KG.textRepair, Literal(fix)
         yield run, PROV.endedAtTime, Literal(datetime.now(UTC).replace(microsecond=0), datatype=XSD.dateTime)
         yield SOFTWARE, RDF.type, PROV.SoftwareAgent
         yield SOFTWARE, RDFS.label, Literal(f"psykiatri-kg {self.version}")

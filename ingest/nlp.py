@@ -7,7 +7,9 @@ Components (each a ``Doc → Doc`` function registered with ``@Language.componen
 * ``da_quantities`` — money, staff and percentage mentions in prose plus budget-table cells, as
   :class:`~ingest.quantities.Quantity` objects in ``doc._.quantities`` and spans in
   ``doc.spans["quantities"]``;
-* ``da_periods`` — the period of each prose quantity, sentence by sentence;
+* ``da_periods`` — the period of each prose quantity, sentence by sentence, with the document's
+  dates and heading periods from ``doc._.period_context`` (:class:`ingest.periods.PeriodContext`);
+  a table cell's year comes from its column (``year_basis`` "fromTable");
 * ``da_amount_kinds`` — the kind of each prose quantity from the lemmas of its clause.
 """
 
@@ -31,11 +33,13 @@ from ingest.tables import find_tables
 
 if not Doc.has_extension("quantities"):
     Doc.set_extension("quantities", default=None)
+if not Doc.has_extension("period_context"):  # an ingest.periods.PeriodContext: the document's dates and headings
+    Doc.set_extension("period_context", default=None)
 
 ABBREVIATIONS = frozenset(
     ["ca", "mio", "mia", "mill", "jf", "mhp", "bl.a", "m.v", "mv", "f.eks", "fx", "hhv", "inkl", "ekskl", "evt", "nr", "pkt", "stk", "vedr", "iht", "dvs", "osv", "d", "pga", "ift", "mht", "etc", "tlf", "kl", "ml", "dr", "st", "sml", "resp", "cand", "adm", "ang", "gl", "ø", "m.m", "bl", "inkl.", "mrd", "mln", "t.kr", "tkr", "kap", "afs", "jvf"]
 )
-SOFT_ABBREVIATIONS = frozenset({"kr", "pct", "mio.kr"})  # end a sentence before a capital letter
+SOFT_ABBREVIATIONS = frozenset({"kr", "dkr", "pct", "mio.kr", "mia.kr"})  # end a sentence before a capital letter
 _END = re.compile(r"[.!?](?=[\"”’)]?\s)")
 _BULLET = re.compile(r"\n[ \t]*(?:[-–•*▪●]|\d{1,2}[.)])\s")
 SHORT_LINE = 60
@@ -142,11 +146,22 @@ def _by_sentence(doc: Doc) -> list[tuple[tuple[int, int], list[Quantity]]]:
 def da_periods(doc: Doc) -> Doc:
     """Give every prose quantity its period, its sentence span and its quote."""
     text = doc.text  # built anew on every access: read it once
+    context = doc._.period_context
+    carry, last_end = None, 0
     for (s, e), group in _by_sentence(doc):
+        if "\n" in text[last_end:s]:
+            carry = None  # a new paragraph, list item or table row
         for q in group:
             q.sentence_start, q.sentence_end = s, max(e, q.end)
             q.quote = squash(text[s:q.sentence_end])
-        assign_periods(text, group, s, e)
+        assign_periods(text, group, s, e, context, carry)
+        money = {(q.year, q.year_end, q.open_ended) for q in group if q.measure == "money"}
+        if group:  # one year, no range, every amount dated: else nothing is carried
+            carry = next(iter(money))[0] if len(money) == 1 and next(iter(money))[1:] == (None, False) else None
+        last_end = e
+    for q in doc._.quantities or []:
+        if q.from_table and q.year is not None and q.year_basis is None:
+            q.year_basis = "fromTable"
     return doc
 
 
@@ -171,6 +186,9 @@ def da_amount_kinds(doc: Doc) -> Doc:
         elif not in_item:
             lead_in = None
         last_end = e
+    for q in doc._.quantities or []:
+        if q.sum_of:
+            q.kind = "total"  # a written sum ("10 + 2 = 12 mio. kr.") totals its parts
     return doc
 
 
@@ -194,9 +212,17 @@ def quantities_of(doc: Doc) -> list[Quantity]:
     return list(doc._.quantities or [])
 
 
-def extract_quantities(text: str) -> list[Quantity]:
-    """Every money amount, staff figure and percentage in ``text`` (prose and budget tables)."""
+def extract_quantities(text: str, context=None) -> list[Quantity]:
+    """Every money amount, staff figure and percentage in ``text`` (prose and budget tables).
+
+    ``context`` is the :class:`ingest.periods.PeriodContext` of the document (its date, its title's
+    and headings' periods); without one it is read from ``text`` alone (dates and heading lines).
+    """
+    from ingest.periods import build_context
+
     nlp = build_nlp()
     if len(text) >= nlp.max_length:
         nlp.max_length = len(text) + 1
-    return quantities_of(nlp(text))
+    doc = nlp.make_doc(text)
+    doc._.period_context = context if context is not None else build_context(text)
+    return quantities_of(nlp(doc))

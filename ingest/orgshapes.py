@@ -37,10 +37,11 @@ IS_A = re.compile(
 )
 REGION = re.compile(rf"(?<![\w-])Region\s+({CAP})(?:s)?(?![\w])")
 REGION_PSYCHIATRY = re.compile(rf"(?<![\w-])(?:Region\s+({CAP})s\s+Psykiatri|Psykiatrien,?\s+(?:i\s+)?Region\s+({CAP}))(?![\w])")
-CLINIC = re.compile(
-    rf"(?<![\w-])(?:(?:{CAP}-\s+og\s+)?{CAP}psykiatrisk[e]?|Psykiatrisk[e]?)\s+(?:Center|Afdeling|Klinik)"
-    rf"(?:[ ]({CAP}(?:[ ]{CAP})?))?(?![\w])"
+CLINIC = re.compile(  # "Psykiatrisk Center Glostrup", "Psykoterapeutisk Center Stolpegård", "Diagnostisk Klinik"
+    rf"(?<![\w-])(?:(?:{CAP}-\s+og\s+)?{CAP}isk[e]?|Psykiatrisk[e]?)\s+(?:Center|Afdeling|Klinik)"
+    rf"(?:[ ]((?!(?:Der|Det|Den|De|Og|I|Som)\b){CAP}(?:[ ]{CAP})?))?(?![\w])"
 )
+PLACE_TAILS = frozenset({"Center", "Sygehus", "Hospital", "Regionshospital"})  # a town may follow: "… Center Odense"
 IS_A_TYPES = {"forening": "association", "fond": "foundation", "myndighed": "agency", "styrelse": "agency"}
 
 
@@ -91,7 +92,8 @@ def _for_tail(text: str, pos: int, taken: list[tuple[int, int]]) -> tuple[int, i
             end, i = e, 1
             continue
         prev = words[i - 1][2]
-        if w[0].isupper() and not w.isupper() and text[end:s] == " " and prev[0].isupper() and prev.endswith(ADJ_CAP):
+        if w[0].isupper() and not w.isupper() and text[end:s] == " " and prev[0].isupper() and (
+                prev.endswith(ADJ_CAP) or (prev.endswith("s") and i == 1)):  # "Digital Psykiatri", "Fremtidens Folkeskole"
             if _taken_at(taken, s):
                 break
             end, i = e, i + 1  # "Digital Psykiatri"
@@ -131,6 +133,8 @@ def find_shapes(text: str, gaz: Gazetteer, taken: list[tuple[int, int]] = ()) ->
         acronym = re.match(r" ([A-ZÆØÅ]{2,8})(?![\w-])", text[end:end + 10]) if not m.group(4) else None
         if acronym:  # "Landsforeningen LEV"
             end, name = end + acronym.end(), f"{name} {acronym.group(1)}"
+        if m.group(3) == "udvalg" and not m.group(4) and re.search(rf"(?<![\w-]){re.escape(final)}et(?!\w)", text):
+            name += "et"  # "Psykiatri- og Socialudvalg tager …" in a text that names "… Socialudvalget"
         hits.append(ShapeHit(m.start(), end, name, shapes["suffixes"][m.group(3)]))
 
     heads = "|".join(sorted((name_regex(h) for h in shapes["heads_for"]), key=len, reverse=True))
@@ -156,20 +160,29 @@ def find_shapes(text: str, gaz: Gazetteer, taken: list[tuple[int, int]] = ()) ->
     tails = "|".join(sorted((name_regex(t) for t in shapes["tails"]), key=len, reverse=True))
     tail_types = {t: ty for t, ty in shapes["tails"].items()}
     for m in re.finditer(
-        rf"(?<![\w-])((?:(?:[A-ZÆØÅ][\wæøåÆØÅ&-]*\.?|[A-ZÆØÅ]\.[A-ZÆØÅ]\.)[ ]+){{1,3}})({tails})(s?)(?![\w])", text
+        rf"(?<![\w-])((?:(?:[A-ZÆØÅ][\wæøåÆØÅ&-]*|[A-ZÆØÅ][a-zæøå]{{0,3}}\.|[A-ZÆØÅ]\.[A-ZÆØÅ]\.)[ ]+){{1,3}})"
+        rf"({tails})(s?)(?![\w])", text
     ):
         tail = re.sub(r"\s+", " ", m.group(2))
         start = _strip_stop(text, m.start(), m.start(2))
         lead = text[start:m.start(2)].split()
+        if tail == "Kommune" and len(lead) > 1 and gaz.place_pattern()[0].fullmatch(lead[-1]):
+            start, lead = m.start(2) - len(lead[-1]) - 1, lead[-1:]  # "… i Aarhus Aarhus Kommune tildeler"
         if not lead or (tail in ("Kommune", "Hus") and len(lead) > 1) or (tail == "Hus" and not lead[0].endswith("s")):
             continue
-        end = m.end()
+        end = name_end = m.end(2)  # "Københavns Kommunes budget": the name is "Københavns Kommune"
         if tail == "Hus":
             place = re.match(r"\s+i\s+([A-ZÆØÅ][\wæøå-]+)", text[end:end + 40])
             if place and gaz.place_pattern()[0].fullmatch(place.group(1)):
-                end += place.end()
+                end = name_end = end + place.end()
+        elif tail in PLACE_TAILS and not m.group(3):  # "Steno Diabetes Center Odense"
+            place = re.match(r" ([A-ZÆØÅ][\wæøå-]+)(?![\w-])", text[end:end + 40])
+            if place and gaz.place_pattern()[0].fullmatch(place.group(1)):
+                end = name_end = end + place.end()
+        if end == m.end(2):
+            end = m.end()
         acronym = lead[0] if lead[0].isupper() and len(lead[0]) >= 2 and len(lead) == 1 else None
-        hits.append(ShapeHit(start, end, clean(text[start:end]), tail_types[tail], acronym))
+        hits.append(ShapeHit(start, end, clean(text[start:name_end]), tail_types[tail], acronym))
 
     for m in re.finditer(rf"(?<![\w-])(?:Danske|Dansk|Danmarks)(?:[ ]{CAP}){{1,4}}(?![\w])", text):
         last = m.group(0).split()[-1].lower()
@@ -182,7 +195,8 @@ def find_shapes(text: str, gaz: Gazetteer, taken: list[tuple[int, int]] = ()) ->
     for m in REGION.finditer(text):
         hits.append(ShapeHit(m.start(), m.end(), f"Region {m.group(1)}", "region"))
     for m in CLINIC.finditer(text):
-        hits.append(ShapeHit(m.start(), m.end(), clean(m.group(0)), "psychiatry"))
+        kind = "psychiatry" if "psykiatri" in m.group(0).lower() else "hospital"
+        hits.append(ShapeHit(m.start(), m.end(), clean(m.group(0)), kind))
     for m in QUOTED.finditer(text):
         hits.append(ShapeHit(m.start(1), m.end(1), clean(m.group(1)), "association"))
     for m in IS_A.finditer(text):

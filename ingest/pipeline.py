@@ -25,6 +25,7 @@ from ingest.texts import save_text
 from ingest.version import pipeline_version
 from kg.errors import KgError, ReadError, ShapeViolation
 from kg.settings import Config
+from kg.sparql_build import V, sparql_literal
 from kg.store import GraphStore, StoredDocument
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,9 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
     timings: dict[str, float] = field(default_factory=dict)
+    # per stored document: (facts flagged as uncertain, flag → facts) and the text damage repaired
+    flagged: dict[str, tuple[int, dict[str, int]]] = field(default_factory=dict)
+    repairs: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -66,15 +70,17 @@ def validate(graph: Graph, path: Path | str) -> None:
 def default_extractors() -> list[Extractor]:
     """Fact extractors run on every document (money, actors, …), each yielding triples."""
     from ingest.facts import entity_fact_triples, fact_triples
+    from ingest.layout_facts import layout_triples
 
-    return [fact_triples, entity_fact_triples]
+    return [fact_triples, entity_fact_triples, layout_triples]
 
 
-def build_document(source: SourceDocument, config: Config) -> DocumentGraph:
+def repaired_source(source: SourceDocument):
+    """The repaired text of ``source``; a one-page PDF (no form feed to count) is all on page 1."""
     repaired = repair(source.raw)
-    sections = segment(repaired.text, config.passage_min_words, config.passage_max_words)
-    return DocumentGraph(source, repaired, sections,
-                         pipeline=pipeline_version(config.passage_min_words, config.passage_max_words))
+    if not repaired.page_starts and source.page_count == 1:
+        repaired.page_starts.append((0, 1))
+    return repaired
 
 
 def ingest_paths(
@@ -110,7 +116,7 @@ def ingest_paths(
     manifests: dict[Path, dict[str, dict[str, str]]] = {}
     todo: list[tuple[Path, SourceDocument, StoredDocument | None]] = []
     for path in files:
-        status, source, previous = _read_one(path, report, stored, by_id, manifests, pipeline)
+        status, source, previous = _read_one(path, report, stored, by_id, manifests, pipeline, config.ocr_languages)
         if source is not None:
             todo.append((path, source, previous))
         elif on_file:
@@ -128,13 +134,14 @@ def ingest_paths(
     return report
 
 
-def _read_one(path, report, stored, by_id, manifests, pipeline: str) -> tuple[str, SourceDocument | None, StoredDocument | None]:
+def _read_one(path, report, stored, by_id, manifests, pipeline: str,
+              ocr_languages: str = "dan") -> tuple[str, SourceDocument | None, StoredDocument | None]:
     """Read ``path``; a document to build comes back with its stored predecessor, else a status."""
     t0 = time.perf_counter()
     try:
         if path.parent not in manifests:
             manifests[path.parent] = read_manifest(path.parent)
-        source = read_document(path, manifests[path.parent].get(path.name))
+        source = read_document(path, manifests[path.parent].get(path.name), ocr_languages=ocr_languages)
         report.time("read", time.perf_counter() - t0)
         previous = stored.get(source.key)
         if previous is not None and previous.sha256 == source.sha256 and previous.pipeline == pipeline:
@@ -168,7 +175,7 @@ def build_triples(source: SourceDocument, config: Config, extractors: list[Extra
     """A document's triples (document graph and extracted facts), SHACL-validated; and the time of each stage."""
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    repaired = repair(source.raw)
+    repaired = repaired_source(source)
     t1 = time.perf_counter()
     sections = segment(repaired.text, config.passage_min_words, config.passage_max_words)
     t2 = time.perf_counter()
@@ -247,7 +254,31 @@ def _store_one(path, source, previous, built: Built, store, config, report) -> s
         return "failed"
     report.time("store", time.perf_counter() - t4)
     (report.replaced if previous else report.added).append(source.key)
+    _note_doubts(report, source.key, triples)
     return "replaced" if previous else "added"
+
+
+def _note_doubts(report: IngestReport, key: str, triples: list) -> None:
+    """Count the document's facts flagged as uncertain (by flag) and keep its text repairs for the report."""
+    from collections import Counter
+
+    from ingest.quantities import PARSE_FLAGS
+    from kg.namespace import KG
+
+    names = {iri: name for name, iri in PARSE_FLAGS.items()}
+    by_flag: Counter[str] = Counter()
+    facts = set()
+    repairs = []
+    for s, p, o in triples:
+        if p == KG.parseFlag:
+            by_flag[names.get(o, str(o))] += 1
+            facts.add(s)
+        elif p == KG.textRepair:
+            repairs.append(str(o))
+    if facts:
+        report.flagged[key] = (len(facts), dict(sorted(by_flag.items())))
+    if repairs:
+        report.repairs[key] = repairs
 
 
 def ensure_vocabulary(store: GraphStore) -> None:
@@ -261,7 +292,7 @@ def ensure_vocabulary(store: GraphStore) -> None:
     graph = KGR["graph/vocabulary"]
     text = vocab_text()
     digest = hashlib.sha256(text.encode()).hexdigest()
-    ask = f'ASK {{ GRAPH <{graph}> {{ <{KGR["graph/vocabulary"]}> kg:contentHash "{digest}" }} }}'
+    ask = f'ASK {{ GRAPH <{graph}> {{ <{KGR["graph/vocabulary"]}> {V.contentHash} {sparql_literal(digest)} }} }}'
     if store.query(ask).askAnswer:
         return
     vocab = Graph().parse(data=text, format="turtle")

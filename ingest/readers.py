@@ -1,26 +1,33 @@
-"""Readers: turn a file into a :class:`SourceDocument` (raw text, pages, metadata, content id).
+"""Readers: turn a file into a :class:`SourceDocument` (raw text, pages, metadata, content id, layout).
 
-Plain text must be UTF-8; PDFs are read page by page with pypdf and the pages are joined with a
-form feed (``\\f``), which the repair stage turns into page numbers. Every problem is a
-:class:`~kg.errors.ReadError` naming the file, so the caller can skip it and go on.
+Plain text must be UTF-8. PDFs are read by layout with pdfplumber (:mod:`ingest.pdf_layout`: reading
+order, tables as rows, running headers dropped, scanned pages OCR'd) and the pages are joined with a
+form feed (``\\f``), which the repair stage turns into page numbers. ``.docx`` and ``.html`` files
+are read by :mod:`ingest.office`. Every problem is a :class:`~kg.errors.ReadError` naming the file,
+so the caller can skip it and go on.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import logging
 import os
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.errors import ReadError
 
+if TYPE_CHECKING:
+    from ingest.doc_tables import Layout
+
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 PDF_SUFFIXES = {".pdf"}
+OFFICE_SUFFIXES = {".docx", ".html", ".htm"}
+SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | OFFICE_SUFFIXES  # what read_document reads
 MANIFEST_NAME = "MANIFEST.tsv"
 MAX_FILE_BYTES = 200 * 1024 * 1024  # a PDF
 MAX_TEXT_BYTES = 20 * 1024 * 1024  # a plain-text file (some 5,000 pages)
@@ -39,6 +46,7 @@ class SourceDocument:
     raw: str
     metadata: dict[str, str] = field(default_factory=dict)
     page_count: int | None = None
+    layout: Layout | None = None  # tables, running headers and OCR'd pages, from a layout-aware reader
 
     @property
     def doc_id(self) -> str:
@@ -98,8 +106,11 @@ def discover(paths: list[Path]) -> Iterator[Path]:
             stack.extend((d, depth + 1) for d in reversed(subdirs))
 
 
-def read_document(path: Path, metadata: dict[str, str] | None = None) -> SourceDocument:
-    """Read one file; raise :class:`ReadError` with a message naming the file when it cannot be read."""
+def read_document(path: Path, metadata: dict[str, str] | None = None, *, ocr_languages: str = "dan") -> SourceDocument:
+    """Read one file; raise :class:`ReadError` with a message naming the file when it cannot be read.
+
+    ``ocr_languages`` are the Tesseract languages for scanned PDF pages ("dan", "dan+eng").
+    """
     try:
         path.name.encode("utf-8")
     except UnicodeEncodeError:
@@ -112,24 +123,35 @@ def read_document(path: Path, metadata: dict[str, str] | None = None) -> SourceD
             raise ReadError(path, f"directory nested more than {MAX_DEPTH} levels deep; not searched")
         if not stat.S_ISREG(info.st_mode):  # a FIFO would block the read, a device never end
             raise ReadError(path, "not a regular file (a pipe, socket or device)")
-        limit = MAX_FILE_BYTES if suffix in PDF_SUFFIXES else MAX_TEXT_BYTES
+        limit = MAX_FILE_BYTES if suffix in PDF_SUFFIXES | OFFICE_SUFFIXES else MAX_TEXT_BYTES
         if info.st_size > limit:
             raise ReadError(path, f"file is {info.st_size / (1024 * 1024):.0f} MB, over the {limit // (1024 * 1024)} MB limit "
-                            f"for {'PDF' if suffix in PDF_SUFFIXES else 'text'} files")
+                            f"for {'PDF and office' if suffix in PDF_SUFFIXES | OFFICE_SUFFIXES else 'text'} files")
         data = path.read_bytes()
     except OSError as exc:
         raise ReadError(path, f"cannot read ({exc.strerror or exc})") from exc
     if not data.strip():
         raise ReadError(path, "file is empty")
+    layout = None
+    pages: int | None = None
     if suffix in PDF_SUFFIXES or data[:5] == b"%PDF-":
-        raw, media_type = _pdf_text(path, data), "application/pdf"
-        pages: int | None = raw.count("\f") + 1
+        if data[:5] != b"%PDF-":
+            raise ReadError(path, f"not a PDF (starts with {data[:4]!r})")
+        from ingest.pdf_layout import read_pdf
+
+        raw, layout, pages = read_pdf(path, data, ocr_languages)
+        media_type = "application/pdf"
+    elif suffix in OFFICE_SUFFIXES:
+        from ingest.office import read_office
+
+        raw, layout, media_type = read_office(path, data)
     elif suffix in TEXT_SUFFIXES:
-        raw, media_type, pages = _plain_text(path, data), "text/plain", None
+        raw, media_type = _plain_text(path, data), "text/plain"
     else:
-        raise ReadError(path, f"unsupported file type {suffix or '(no suffix)'!r}: expected .txt, .md or .pdf")
+        raise ReadError(path, f"unsupported file type {suffix or '(no suffix)'!r}: expected .txt, .md, .pdf, "
+                        ".docx or .html")
     if not raw.strip():
-        raise ReadError(path, "no text could be extracted (a scanned PDF needs OCR first)")
+        raise ReadError(path, "no text could be extracted (the file holds no text, and no page is a scanned picture)")
     return SourceDocument(
         path=path,
         key=path.name,
@@ -138,6 +160,7 @@ def read_document(path: Path, metadata: dict[str, str] | None = None) -> SourceD
         raw=raw,
         metadata=dict(metadata or {}),
         page_count=pages,
+        layout=layout,
     )
 
 
@@ -161,25 +184,3 @@ def _plain_text(path: Path, data: bytes) -> str:
 
 def _latin1_like(data: bytes) -> bool:
     return any(b in data for b in (b"\xe6", b"\xf8", b"\xe5", b"\xc6", b"\xd8", b"\xc5"))
-
-
-def _pdf_text(path: Path, data: bytes) -> str:
-    if data[:5] != b"%PDF-":
-        raise ReadError(path, f"not a PDF (starts with {data[:4]!r})")
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            try:
-                reader.decrypt("")
-            except Exception as exc:  # pypdf raises several types for wrong passwords
-                raise ReadError(path, "encrypted PDF; decrypt it first") from exc
-        pages = [(page.extract_text() or "") for page in reader.pages]
-    except ReadError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
-        raise ReadError(path, f"broken PDF ({type(exc).__name__}: {exc})") from exc
-    return "\f".join(p.replace("\f", " ") for p in pages)

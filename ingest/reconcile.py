@@ -11,6 +11,9 @@ Rows of one table (consecutive table rows, also across a page break) are read in
   row (a subtotal of the first rows, "Tidligere total"). The first that adds up in every year is
   the result; when none does, the first candidate is reported as a mismatch.
 
+A sum written in prose ("10 + 2 = 12 mio. kr.") is checked the same way against its parts
+(:func:`written_sums`).
+
 Each result is per year: stated, computed (parts; an empty cell counts 0), difference and a
 status — ``balanced`` (equal), ``rounding`` (within half a unit of the printed precision per
 part, e.g. 0,05 mio. kr. per part for one decimal) or ``mismatch``.
@@ -26,9 +29,9 @@ from decimal import Decimal
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
-from ingest.numbers import parse_digits
 from ingest.quantities import Quantity
-from kg.namespace import KG, KGR
+from ingest.tables import cell_value
+from kg.namespace import KG
 
 CLOSING = re.compile(r"\b(?:i\s+alt|total|samlet|samlede)\b", re.I)
 NUMBERED = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})*\.?\s+\S")
@@ -81,12 +84,12 @@ class Reconciliation:
 
 
 def _unit(q: Quantity) -> Decimal:
-    """Half the printed precision of a cell in DKK: "55,8" under "Mio. kr." → 50.000."""
-    digits = parse_digits(q.raw)
+    """Half the printed precision of a cell in DKK: "55,8" under "Mio. kr." → 50.000 (also for "-55,8")."""
+    digits = cell_value(q.raw)
     if not digits:
         return Decimal(0)
     decimals = len(q.raw.split(",", 1)[1]) if "," in q.raw else 0
-    return (q.value / digits) * Decimal(10) ** -decimals / 2
+    return abs(q.value / digits) * Decimal(10) ** -decimals / 2
 
 
 def _rows(quantities: Sequence[Quantity]) -> list[list[_Row]]:
@@ -156,4 +159,19 @@ def reconcile(quantities: Sequence[Quantity]) -> list[Reconciliation]:
             top.append(row)
             since_total.append(row)
         close_group()
+    return out
+
+
+def written_sums(quantities: Sequence[Quantity]) -> list[Reconciliation]:
+    """Sums the text writes out ("10 + 2 = 12 mio. kr."): the stated total against its parts."""
+    index = {id(q): i for i, q in enumerate(quantities)}
+    out = []
+    for i, q in enumerate(quantities):
+        parts = [index[id(p)] for p in q.sum_of if id(p) in index]
+        if not parts:
+            continue
+        computed = sum((quantities[p].value for p in parts), Decimal(0))
+        diff = q.value - computed
+        out.append(Reconciliation(i, parts, q.raw, q.year, q.value, computed, diff,
+                                  "balanced" if diff == 0 else "mismatch"))
     return out

@@ -9,7 +9,13 @@ The stage works on physical lines and decides, for each pair of neighbouring lin
   paragraphs stay on lines of their own ("\\n", "\\n\\n" between paragraphs);
 * page markers ("Side 6", "Side 2 af 9") and PDF page breaks (form feeds) become page numbers;
 * running headers repeated on many pages are removed;
-* runs of spaces inside a line collapse to one; soft hyphens and zero-width characters go.
+* runs of spaces inside a line collapse to one; soft hyphens and zero-width characters go; a word
+  split by a soft hyphen (U+00AD) at a line end is rejoined ("efter\u00ad\nuddannelse" →
+  "efteruddannelse"); a no-break or thin space between digits ("2 500 000") is kept;
+* before all that, mojibake and ligatures are fixed with ftfy (:mod:`ingest.textfix`).
+
+``Repaired.fixes`` says what damage was repaired and how (the ingest report prints it, and the
+document's ingest run keeps it as ``kg:textRepair``).
 
 :class:`Repaired` keeps ``offsets``: for every character of the repaired text the index of the
 original character it came from, so any span maps back into the source file.
@@ -30,16 +36,23 @@ LIST_START = re.compile(
     r"(?:[•●▪■◦*–-]\s|\d{1,2}[.)]\s|[a-zæøå][.)]\s|\d{1,2}\s\((?:Offentlig|Fortrolig|Lukket)\)"
     r"|(?:Initiativ|Anbefaling|Tema|Bilag|Tabel|Figur|Boks|Delmål|Mål)\s+\d)"
 )
-NUMERIC_CELL = r"(?:-?\d{1,3}(?:\.\d{3})*(?:,\d+)?|(?:19|20)\d\d|-|–)"
+NUMERIC_CELL = r"(?:[-−÷]?\d{1,3}(?:\.\d{3})*(?:,\d+)?|(?:19|20)\d\d|-|–|÷|−)"
 NUMERIC_ROW_END = re.compile(rf"(?:\s{NUMERIC_CELL}){{3,}}\s*$")
+TWO_CELL_ROW_END = re.compile(rf"(?:\s{NUMERIC_CELL}){{2,}}\s*$")  # rows of a table with two columns
+_UNIT = (r"(?:\(?(?:(?:alle\s+)?beløb(?:ene)?\s+(?:er\s+)?)?(?:i\s+)?(?:(?:mio|mia)\.?\s?kr\.?|1\.?000\s?kr\.?|t\.\s?kr\.?|tkr\.?)"
+         r"|(?:beløb(?:ene)?\s+(?:er\s+)?)?i\s+kr\.|\(kr\.)")  # a bare "kr." on a line is the end of a sentence
+UNIT_LINE = re.compile(rf"{_UNIT}(?:,?\s*\(?[\w -]*(?:pl|priser)\)?)?\)?", re.IGNORECASE)  # "(1.000 kr.)" alone
+UNIT_AFTER_YEARS = re.compile(rf"(?:\s(?:19|20)\d\d){{2,}}\s+{_UNIT}[^\n]*$", re.IGNORECASE)  # "2025 2026 (mio. kr.)"
 CONNECTORS = frozenset(
     "og i til af for med på at der som en et de den det fra om mellem under over ved samt eller hvor "
     "hvis når men så end efter inden uden mod hos ikke er blev bliver kan skal vil har have har".split()
 )
 CONJUNCTIONS_AFTER_HYPHEN = frozenset({"og", "eller", "samt", "el.", "&", "og/eller", "til"})
 TERMINAL = (".", "!", "?", ".)", '."', ".”", "?)", ":", ";")
-DROP_CHARS = {"\u00ad", "\u200b", "\u200c", "\u200d", "\ufeff"}
-TOKEN = re.compile(r"\S+")
+SOFT_HYPHEN = "\u00ad"
+DROP_CHARS = {SOFT_HYPHEN, "\u200b", "\u200c", "\u200d", "\ufeff"}
+# non-space characters; a no-break, thin or other typeset space between two digits stays inside ("2 500 000")
+TOKEN = re.compile(r"(?:\S|(?<=\d)[\u00a0\u2000-\u200a\u202f\u205f\u3000](?=\d))+")
 WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.U)
 
 
@@ -61,6 +74,8 @@ class Repaired:
     offsets: array  # len(text) + 1 raw offsets; offsets[i] is where text[i] came from
     page_starts: list[tuple[int, int]] = field(default_factory=list)  # (text offset, page number)
     removed: list[tuple[int, int, str]] = field(default_factory=list)  # (raw start, raw end, why)
+    fixes: list[str] = field(default_factory=list)  # damage repaired, and how ("mojibake fixed with ftfy …")
+    fixed_spans: list[tuple[int, int]] = field(default_factory=list)  # raw spans ftfy changed
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """The span of the original text that the repaired span [start, end) came from."""
@@ -82,9 +97,13 @@ class Repaired:
 
 def repair(raw: str) -> Repaired:
     """Repair ``raw`` (text extracted from a PDF, pages separated by form feeds) into clean text."""
-    lines, removed = _lines(raw)
-    builder = _Builder(raw)
-    vocab = _hyphen_vocabulary(raw)
+    from ingest.textfix import fix_text
+
+    fixed = fix_text(raw)
+    source = fixed.text
+    lines, removed = _lines(source)
+    builder = _Builder(source)
+    vocab = _hyphen_vocabulary(source)
     width = _wrap_width(lines)
     gap = statistics.median([ln.blanks_before for ln in lines[1:]]) if len(lines) > 1 else 0
     prev: _Line | None = None
@@ -92,7 +111,7 @@ def repair(raw: str) -> Repaired:
     for line in lines:
         new_page = line.page if line.page is not None else line.marker_page
         if prev is not None:
-            how = _join(prev, line, raw, vocab, width, gap)
+            how = _join(prev, line, source, vocab, width, gap)
             if how == "dehyphen":
                 builder.drop_last()  # the hyphen that ended the previous line
             elif how != "concat":
@@ -105,7 +124,27 @@ def repair(raw: str) -> Repaired:
                 builder.add_gap(" ", line.tokens[i - 1][1])
             builder.add_token(s, e)
         prev = line
-    return builder.finish(removed)
+    out = builder.finish(removed)
+    out.fixes = fixed.notes + _soft_hyphen_notes(source)
+    if fixed.offsets is not None:  # map back through ftfy's changes to the original characters
+        out.offsets = array("q", (fixed.offsets[o] for o in out.offsets))
+        out.removed = [(fixed.offsets[s], fixed.offsets[e], why) for s, e, why in out.removed]
+        out.raw, out.fixed_spans = raw, fixed.spans
+    return out
+
+
+def _soft_hyphen_notes(text: str) -> list[str]:
+    if SOFT_HYPHEN not in text:
+        return []
+    at_end = len(re.findall(rf"{SOFT_HYPHEN}[ \t]*(?:\r?\n|\f)", text))
+    inside = text.count(SOFT_HYPHEN) - at_end
+    notes = []
+    if at_end:
+        notes.append(f"{at_end} soft hyphen{'s' if at_end != 1 else ''} (U+00AD) at line ends removed and the "
+                     "split words rejoined")
+    if inside:
+        notes.append(f"{inside} soft hyphen{'s' if inside != 1 else ''} (U+00AD) inside lines removed")
+    return notes
 
 
 class _Builder:
@@ -259,6 +298,8 @@ def _join(a: _Line, b: _Line, raw: str, vocab: set[str], width: float, gap: floa
     b_first = raw[b.tokens[0][0]:b.tokens[0][1]]
     b_word = WORD.match(b_first)
     page_break = b.marker_page is not None or (a.page is not None and b.page != a.page)
+    if a_last.endswith(SOFT_HYPHEN) and b_word:
+        return "concat"  # "efter\u00ad\nuddannelse": the soft hyphen itself is dropped with the token
     if a_last.endswith("-") and len(a_last) > 1 and a_last[-2].isalpha() and b_word:
         if b_first.lower() in CONJUNCTIONS_AFTER_HYPHEN:
             return " "  # "Børne- og Ungdomspsykiatrien"
@@ -272,6 +313,12 @@ def _join(a: _Line, b: _Line, raw: str, vocab: set[str], width: float, gap: floa
     hard = "\n\n" if (b.ws_before or b.blanks_before > gap or page_break and a.content.endswith(TERMINAL)) else "\n"
     if LIST_START.match(b.content) or a.content.endswith(":"):
         return hard
+    if TWO_CELL_ROW_END.search(a.content) and (TWO_CELL_ROW_END.search(" " + b.content) or b.blanks_before):
+        return hard  # two rows of figures (a table with two year columns), or a row before an empty line
+    if b.blanks_before and TWO_CELL_ROW_END.search(" " + b.content) and not b_first[:1].islower():
+        return hard  # a table's header or row after an empty line starts a line of its own
+    if UNIT_LINE.fullmatch(a.content) or UNIT_LINE.fullmatch(b.content) or UNIT_AFTER_YEARS.search(a.content):
+        return hard  # "(1.000 kr.)" alone over a table's years, "2025 2026 (mio. kr.)": table headers
     if b_first[:1].islower() and not NUMERIC_ROW_END.search(a.content):
         return " "
     if a.content.endswith(TERMINAL) or NUMERIC_ROW_END.search(a.content) or NUMERIC_ROW_END.match(" " + b.content):

@@ -8,6 +8,14 @@ the label. :func:`find_tables` reads the lines after each header and recovers th
   pending label; a line starting with a row number ("3.", "2.1") starts a new label;
 * a lone year ("2024") on a line is label text, not a cell;
 * "-", "X" and "Y" are empty cells (no fact); "20,8+Y" is at least 20,8;
+* a cell may be negative: "-3,5", "−3,5", "÷3,5" and "÷ 3,5" (a lone "-" stays an empty cell);
+* the unit may stand in brackets ("(1.000 kr.) 2025 2026", "1000 kr.", "Mio. kr. (24-pl)") and be
+  followed by a price level ("2024-pl", "(24-pl)" = "2024-pl", "løbende priser"); unit and price
+  level go on every cell's fact;
+* the unit may follow the years ("2025 2026 2027 (mio. kr.)"), or stand on a line of its own just
+  above them ("(1.000 kr.)", "Beløb i mio. kr."); a header line of years without a unit
+  ("Indsats 2025 2026 2027") under a title that names one ("Tabel 3. Midler … (mio. kr.)") takes
+  the title's unit, a guess: its cells are flagged ``unit-from-header-guessed``;
 * a row with one cell fewer than the header has columns lacks the first column (an earlier
   period); a row with fewer still stops early ("100,0" under 2024 … 2030 is 2024); a row with
   more cells than its header uses an earlier header of the same table with that many columns;
@@ -31,15 +39,28 @@ from ingest.numbers import parse_digits, scale_factor, whole
 from ingest.quantities import Quantity, squash
 
 _YEAR = r"(?:19|20)\d\d"
+_UNIT = r"(?:mio|mia)\.?\s?(?:kr\.?|kroner|dkk)|1\.?000\s?(?:kr\.?|dkk)|t\.\s?kr\.?|tkr\.?|kr\.|kroner|dkk"
+_PRICE_LEVEL = r"\d{2,4}\s?-\s?pl\b|pl\s?\d{2,4}\b|(?:faste\s+)?\d{4}-priser|løbende\s+priser|årets\s+priser"
 HEADER = re.compile(
-    r"(?P<unit>(?<![\w.])(?:mio|mia)\.?\s?kr\.?|(?<![\w.])1\.000\s?kr\.?|(?<![\w.])t\.\s?kr\.?|(?<![\w.])tkr\.?)"
-    r"(?:\s*,?\s*(?P<pl>\d{2,4}\s?-\s?pl\b|\d{4}-priser|løbende\s+priser))?"
+    rf"(?<![\w.])\(?(?P<unit>{_UNIT})\)?"
+    rf"(?:\s*,?\s*\(?(?P<pl>{_PRICE_LEVEL})\)?)?"
     rf"(?P<cols>(?:[ \t]+{_YEAR}(?:\s?[-–]\s?{_YEAR})?){{2,}}|[ \t]+(?:årligt|pr\.\s?år)[ \t]*$)"
     r"(?P<rest>[^\n]*)",
     re.IGNORECASE | re.MULTILINE,
 )
-NUMBER_CELL = re.compile(r"-?\d{1,3}(?:\.\d{3})+(?:,\d+)?|-?\d+(?:,\d+)?")
+# a line of year columns with no unit, under a title that states it ("Indsats 2025 2026 2027")
+YEARS_LINE = re.compile(
+    rf"^[ \t]*(?P<label>[A-Za-zÆØÅæøå][^\d\n]{{0,40}}?)?(?P<cols>(?:[ \t]*{_YEAR}(?:\s?[-–]\s?{_YEAR})?){{2,}})"
+    rf"(?:[ \t]+\(?(?P<unit>{_UNIT})(?:\s*,?\s*(?P<pl>{_PRICE_LEVEL}))?\)?)?[ \t]*$",  # "2025 2026 (mio. kr.)"
+    re.MULTILINE | re.IGNORECASE,
+)
+# words that may stand beside the unit on a line of its own ("Beløb i 1.000 kr."): then the unit is no guess
+UNIT_LINE_WORDS = frozenset({"beløb", "beløbene", "alle", "er", "i", "angivet", "anført", "opgjort"})
+CAPTION_UNIT = re.compile(rf"(?<![\w.])\(?(?:i\s+)?(?P<unit>{_UNIT})(?:\s*,?\s*(?P<pl>{_PRICE_LEVEL}))?\)?", re.IGNORECASE)
+NUMBER_CELL = re.compile(r"(?:[÷−] ?|-)?(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:[\u00a0\u2000-\u200a\u202f]\d{3})+(?:,\d+)?|\d+(?:,\d+)?)")
 AT_LEAST_CELL = re.compile(r"(\d{1,3}(?:\.\d{3})*(?:,\d+)?)\+[A-ZÆØÅ]")
+# a token: non-space characters, with a no-break or thin space between digits kept inside ("1 250")
+CELL_TOKEN = re.compile(r"(?:\S|(?<=\d)[\u00a0\u2000-\u200a\u202f](?=\d))+")
 EMPTY_CELLS = frozenset({"-", "–", "—", "X", "x", "Y", "y", "..", "…", "n.a.", "i.a."})
 ROW_NUMBER = re.compile(r"\d{1,2}(?:\.\d{1,2})*\.?\s+[A-ZÆØÅ]")
 LONE_YEAR = re.compile(rf"{_YEAR}")
@@ -49,6 +70,7 @@ TOTAL_LABEL = re.compile(r"\b(?:i\s+alt|total|samlet|samlede|sum)\b", re.IGNOREC
 FRAME_LABEL = re.compile(r"\b(?:\w*ramme|resterende|uprioriteret\w*|ikke[- ]udmøntet|til\s+rådighed|finansiering)\b",
                          re.IGNORECASE)
 COST_TABLE = re.compile(r"\b(?:udgift\w*|estimat\w*|overslag\w*|driftsudgift\w*)\b", re.IGNORECASE)
+UNIT_FROM_HEADER_GUESSED = "unit-from-header-guessed"
 MAX_LABEL_LINES = 8
 MAX_PROSE_LINE = 180
 
@@ -64,6 +86,7 @@ class _Header:
     per_year: bool
     remarks: bool
     cost: bool
+    guessed: bool = False  # the unit came from the title above, not from the header line
 
 
 @dataclass
@@ -91,16 +114,90 @@ def find_headers(text: str) -> list[_Header]:
             columns = []
             for c in re.finditer(rf"({_YEAR})(?:\s?[-–]\s?({_YEAR}))?", cols_text):
                 columns.append((int(c.group(1)), int(c.group(2)) if c.group(2) else None))
+        prefix = text[text.rfind("\n", 0, m.start()) + 1:m.start()].strip().lower()
+        if unit_factor(m.group("unit")) == 1 and prefix not in ("", "beløb i", "i", "(i", "beløb", "(beløb i"):
+            continue  # "kr. 2025 2026" in a line of prose is no header; "Beløb i kr. 2025 2026" is
         title = text[max(0, text.rfind("\n", 0, max(0, text.rfind("\n", 0, m.start()) - 1))):m.start()]
-        pl = squash(m.group("pl")).replace(" ", "") if m.group("pl") else None
         out.append(_Header(
-            start=m.start(), end=m.end(), unit=squash(m.group("unit")),
-            factor=scale_factor(m.group("unit").split()[0] if not m.group("unit").lower().startswith(("t", "1"))
-                                else "t.kr."),
-            price_level=pl, columns=columns, per_year=per_year,
+            start=m.start(), end=m.end(), unit=squash(m.group("unit")), factor=unit_factor(m.group("unit")),
+            price_level=price_level(m.group("pl")), columns=columns, per_year=per_year,
             remarks=bool(re.search(r"[A-Za-zÆØÅæøå]{3,}", m.group("rest") or "")),
             cost=COST_TABLE.search(title + " " + text[m.start():m.end()]) is not None,
         ))
+    out.extend(_guessed_headers(text, out))
+    out.sort(key=lambda h: h.start)
+    return out
+
+
+def unit_factor(unit: str) -> int:
+    """DKK per printed unit of a table header: "Mio. kr." → 10⁶, "mia. kr." → 10⁹, "1.000 kr."/"t.kr." → 1000."""
+    u = unit.strip().lower()
+    if u.startswith("mia"):
+        return 10**9
+    if u.startswith("mio"):
+        return 10**6
+    if u.startswith(("1", "t")):
+        return 1000
+    return 1 if u.startswith(("kr", "dkk")) else scale_factor(u)
+
+
+def price_level(text: str | None) -> str | None:
+    """The price level as written, normalised: "24-pl", "(24-PL)", "PL 2024" → "2024-pl"; "løbende priser"."""
+    if not text:
+        return None
+    m = re.fullmatch(r"(\d{2,4})\s?-\s?pl|pl\s?(\d{2,4})", squash(text), re.IGNORECASE)
+    if m:
+        year = int(m.group(1) or m.group(2))
+        return f"{year + 2000 if year < 100 else year}-pl"
+    return squash(text).lower() if not re.match(r"\d", text) else squash(text).replace(" ", "")
+
+
+def _guessed_headers(text: str, headers: list[_Header]) -> list[_Header]:
+    """Lines of year columns with no unit whose title line just above states one (flagged guesses)."""
+    out = []
+    for m in YEARS_LINE.finditer(text):
+        if any(h.start <= m.end() and m.start() <= h.end for h in headers):
+            continue
+        if m.group("label") and len(m.group("label").split()) > 3:
+            continue
+        columns: list[tuple[int | None, int | None]] = [
+            (int(c.group(1)), int(c.group(2)) if c.group(2) else None)
+            for c in re.finditer(rf"({_YEAR})(?:\s?[-–]\s?({_YEAR}))?", m.group("cols"))]
+        start = m.start("cols") if m.group("label") else m.start()
+        if m.group("unit"):  # the unit after the years, on the header line itself
+            out.append(_Header(start=start, end=m.end(), unit=squash(m.group("unit")), factor=unit_factor(m.group("unit")),
+                               price_level=price_level(m.group("pl")), columns=columns, per_year=False,
+                               remarks=False, cost=False))
+            continue
+        above = text[:m.start()].rstrip("\n")
+        lines = [ln for ln in above.split("\n")[-3:] if ln.strip()][-1:]
+        if not lines or len(lines[0]) > MAX_PROSE_LINE or NUMBER_CELL.fullmatch(lines[0].split()[-1]):
+            continue  # no title above, or a row of figures
+        cap = None
+        for cap in CAPTION_UNIT.finditer(lines[0]):
+            pass
+        if cap is None:
+            continue
+        rest = (lines[0][:cap.start()] + " " + lines[0][cap.end():]).lower()
+        alone = all(w in UNIT_LINE_WORDS for w in re.findall(r"[^\W\d_]+", rest))  # "(1.000 kr.)", "Beløb i mio. kr."
+        out.append(_Header(
+            start=start, end=m.end(), unit=squash(cap.group("unit")),
+            factor=unit_factor(cap.group("unit")), price_level=price_level(cap.group("pl")), columns=columns,
+            per_year=False, remarks=False, cost=COST_TABLE.search(lines[0]) is not None, guessed=not alone,
+        ))
+    return out
+
+
+def _tokens(text: str, ls: int, line: str) -> list[tuple[int, int, str]]:
+    """The tokens of a line, a spaced "÷ 250"/"− 250" kept together as one signed cell."""
+    out: list[tuple[int, int, str]] = []
+    for m in CELL_TOKEN.finditer(line):
+        tok = m.group(0)
+        if out and out[-1][2] in ("÷", "−") and tok[:1].isdigit() and NUMBER_CELL.fullmatch(tok):
+            s, _, _ = out.pop()
+            out.append((s, ls + m.end(), text[s:ls + m.end()]))
+            continue
+        out.append((ls + m.start(), ls + m.end(), tok))
     return out
 
 
@@ -160,7 +257,7 @@ def _read_table(text: str, header: _Header, headers: list[_Header]) -> list[_Row
             continue
         if END_MARKERS.match(stripped):
             break
-        tokens = [(ls + m.start(), ls + m.end(), m.group(0)) for m in re.finditer(r"\S+", line)]
+        tokens = _tokens(text, ls, line)
         n = _cells(tokens)
         if n == 1 and LONE_YEAR.fullmatch(tokens[-1][2]) and len(seen[-1].columns) > 1:
             n = 0  # "forskningsreserven 2024", "14. april\n2024": a year in a label
@@ -245,7 +342,7 @@ def find_tables(text: str) -> tuple[list[Quantity], list[tuple[int, int]]]:
             row_start = row.label[0][0] if row.label else row.cells[0][0]
             row_end = row.cells[-1][1]
             for (year, year_end), (s, e, tok) in _columns(row, seen):
-                value = parse_digits(tok)
+                value = cell_value(tok)
                 qualifier = None
                 if value is None:
                     m = AT_LEAST_CELL.fullmatch(tok)
@@ -260,11 +357,19 @@ def find_tables(text: str) -> tuple[list[Quantity], list[tuple[int, int]]]:
                     per_year=hdr.per_year, kind=kind, price_level=hdr.price_level,  # type: ignore[arg-type]
                     row_label=label or None, from_table=True, sentence_start=row_start,
                     sentence_end=row_end, quote=squash(text[row_start:row_end]),
+                    flags=(UNIT_FROM_HEADER_GUESSED,) if hdr.guessed else (),
                 ))
             done_until = max(done_until, row_end)
     return out, [(h.start, h.end) for h in headers]
 
 
 def cell_value(token: str) -> Decimal | None:
-    """The number in one table cell, ``None`` for an empty cell ("-", "X")."""
-    return None if token in EMPTY_CELLS else parse_digits(token)
+    """The number in one table cell with its sign ("-3,5", "−3,5", "÷3,5", "÷ 3,5" are negative),
+    ``None`` for an empty cell ("-", "X") or what is no number."""
+    if token in EMPTY_CELLS:
+        return None
+    sign = 1
+    if token[:1] in "-−÷":
+        sign, token = -1, token[1:].lstrip(" ")
+    value = parse_digits(token)
+    return None if value is None else sign * value

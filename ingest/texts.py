@@ -17,6 +17,7 @@ from ingest.readers import SourceDocument
 from ingest.repair import repair
 from kg import browse
 from kg.errors import NotFound
+from kg.sparql_build import V
 from kg.store import GraphStore
 
 
@@ -54,9 +55,9 @@ def document_text(store: GraphStore, data_dir: Path, doc_id: str) -> dict[str, A
                        "with the oxigraph store to keep it")
     rows = browse._rows(store, f"""
         SELECT ?p ?order ?section ?start ?end ?page WHERE {{
-          ?p a kg:Passage ; kg:inDocument {URIRef(doc["iri"]).n3()} ; kg:order ?order ;
-             kg:charStart ?start ; kg:charEnd ?end .
-          OPTIONAL {{ ?p kg:inSection ?section }} OPTIONAL {{ ?p kg:page ?page }}
+          ?p a {V.Passage} ; {V.inDocument} {URIRef(doc["iri"]).n3()} ; {V.order} ?order ;
+             {V.charStart} ?start ; {V.charEnd} ?end .
+          OPTIONAL {{ ?p {V.inSection} ?section }} OPTIONAL {{ ?p {V.page} ?page }}
         }} ORDER BY ?order""")
     text = repair(stored["raw"]).text
     return {"id": doc_id, "iri": doc["iri"], "key": doc["key"], "title": doc["title"], "text": text,

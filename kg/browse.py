@@ -19,6 +19,7 @@ from rdflib.namespace import FOAF, ORG, PROV, RDFS
 
 from kg.errors import NotFound, QueryError
 from kg.namespace import ID_IRI, KG, PREFIXES, SCHEMA
+from kg.sparql_build import V
 from kg.store import GraphStore
 
 LABEL_PATH = "rdfs:label|skos:prefLabel|dcterms:title|schema:name|foaf:name"
@@ -150,11 +151,11 @@ def provenance(store: GraphStore, iri: str) -> list[dict[str, Any]]:
     node = URIRef(iri).n3()
     rows = _rows(store, f"""
         SELECT ?src ?text ?doc ?title ?page ?pageEnd ?start ?end WHERE {{
-          {{ BIND({node} AS ?src) }} UNION {{ {node} prov:wasDerivedFrom ?src . ?src a kg:Passage }}
-          ?src kg:inDocument ?doc .
-          OPTIONAL {{ ?src kg:text ?text }} OPTIONAL {{ ?doc dcterms:title ?title }}
-          OPTIONAL {{ ?src kg:page ?page }} OPTIONAL {{ ?src kg:pageEnd ?pageEnd }}
-          OPTIONAL {{ ?src kg:charStart ?start }} OPTIONAL {{ ?src kg:charEnd ?end }}
+          {{ BIND({node} AS ?src) }} UNION {{ {node} prov:wasDerivedFrom ?src . ?src a {V.Passage} }}
+          ?src {V.inDocument} ?doc .
+          OPTIONAL {{ ?src {V.text} ?text }} OPTIONAL {{ ?doc dcterms:title ?title }}
+          OPTIONAL {{ ?src {V.page} ?page }} OPTIONAL {{ ?src {V.pageEnd} ?pageEnd }}
+          OPTIONAL {{ ?src {V.charStart} ?start }} OPTIONAL {{ ?src {V.charEnd} ?end }}
           FILTER(BOUND(?text) || BOUND(?start))
         }} ORDER BY ?src""")
     out, seen = [], set()
@@ -170,18 +171,18 @@ def provenance(store: GraphStore, iri: str) -> list[dict[str, Any]]:
 
 # --- documents --------------------------------------------------------------------------------
 
-DOCUMENTS_QUERY = """
+DOCUMENTS_QUERY = f"""
 SELECT ?doc ?id ?key (SAMPLE(?t) AS ?title) (SAMPLE(?pub) AS ?publisher) (SAMPLE(?k) AS ?kind)
        (SAMPLE(?d) AS ?date) (SAMPLE(?n) AS ?pages)
-       (SAMPLE(?ns) AS ?sections) (SAMPLE(?np) AS ?passages) (SAMPLE(?nf) AS ?facts) WHERE {
-  ?doc a kg:Document ; kg:sourceKey ?key ; dcterms:identifier ?id .
-  OPTIONAL { ?doc dcterms:title ?t } OPTIONAL { ?doc dcterms:publisher ?pub } OPTIONAL { ?doc kg:documentKind ?k }
-  OPTIONAL { ?doc dcterms:date ?d } OPTIONAL { ?doc kg:pageCount ?n }
-  OPTIONAL { SELECT ?doc (COUNT(?s) AS ?ns) WHERE { ?s a kg:Section ; kg:inDocument ?doc } GROUP BY ?doc }
-  OPTIONAL { SELECT ?doc (COUNT(?p) AS ?np) WHERE { ?p a kg:Passage ; kg:inDocument ?doc } GROUP BY ?doc }
-  OPTIONAL { SELECT ?doc (COUNT(DISTINCT ?f) AS ?nf) WHERE { VALUES ?fc { %s } ?f a ?fc ; kg:inDocument ?doc }
-             GROUP BY ?doc }
-} GROUP BY ?doc ?id ?key ORDER BY ?key"""
+       (SAMPLE(?ns) AS ?sections) (SAMPLE(?np) AS ?passages) (SAMPLE(?nf) AS ?facts) WHERE {{
+  ?doc a {V.Document} ; {V.sourceKey} ?key ; dcterms:identifier ?id .
+  OPTIONAL {{ ?doc dcterms:title ?t }} OPTIONAL {{ ?doc dcterms:publisher ?pub }} OPTIONAL {{ ?doc {V.documentKind} ?k }}
+  OPTIONAL {{ ?doc dcterms:date ?d }} OPTIONAL {{ ?doc {V.pageCount} ?n }}
+  OPTIONAL {{ SELECT ?doc (COUNT(?s) AS ?ns) WHERE {{ ?s a {V.Section} ; {V.inDocument} ?doc }} GROUP BY ?doc }}
+  OPTIONAL {{ SELECT ?doc (COUNT(?p) AS ?np) WHERE {{ ?p a {V.Passage} ; {V.inDocument} ?doc }} GROUP BY ?doc }}
+  OPTIONAL {{ SELECT ?doc (COUNT(DISTINCT ?f) AS ?nf) WHERE {{ VALUES ?fc {{ %s }} ?f a ?fc ; {V.inDocument} ?doc }}
+             GROUP BY ?doc }}
+}} GROUP BY ?doc ?id ?key ORDER BY ?key"""
 
 
 def list_documents(store: GraphStore) -> list[dict[str, Any]]:
@@ -208,11 +209,11 @@ def document_view(store: GraphStore, doc_id: str) -> dict[str, Any]:
     doc = _document(store, doc_id)
     rows = _rows(store, f"""
         SELECT ?s ?order ?title ?kind ?page ?pageEnd ?start ?end (COUNT(?p) AS ?passages) WHERE {{
-          ?s a kg:Section ; kg:inDocument {URIRef(doc["iri"]).n3()} ; kg:order ?order .
-          OPTIONAL {{ ?s dcterms:title ?title }} OPTIONAL {{ ?s kg:sectionKind ?kind }}
-          OPTIONAL {{ ?s kg:page ?page }} OPTIONAL {{ ?s kg:pageEnd ?pageEnd }}
-          OPTIONAL {{ ?s kg:charStart ?start }} OPTIONAL {{ ?s kg:charEnd ?end }}
-          OPTIONAL {{ ?p kg:inSection ?s }}
+          ?s a {V.Section} ; {V.inDocument} {URIRef(doc["iri"]).n3()} ; {V.order} ?order .
+          OPTIONAL {{ ?s dcterms:title ?title }} OPTIONAL {{ ?s {V.sectionKind} ?kind }}
+          OPTIONAL {{ ?s {V.page} ?page }} OPTIONAL {{ ?s {V.pageEnd} ?pageEnd }}
+          OPTIONAL {{ ?s {V.charStart} ?start }} OPTIONAL {{ ?s {V.charEnd} ?end }}
+          OPTIONAL {{ ?p {V.inSection} ?s }}
         }} GROUP BY ?s ?order ?title ?kind ?page ?pageEnd ?start ?end ORDER BY ?order""")
     doc["sections"] = [
         {"iri": str(r.s), "order": int(r.order), "title": _str(r.title), "kind": _str(r.kind), "page": _int(r.page),
@@ -270,5 +271,5 @@ def to_csv(items: list[dict[str, Any]], columns: Iterable[str]) -> str:
 
 def graph_health(store: GraphStore) -> dict[str, int]:
     """Proof the store answers: triples and documents."""
-    docs = int(_one(store, "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a kg:Document }").n)
+    docs = int(_one(store, f"SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ ?d a {V.Document} }}").n)
     return {"triples": len(store), "documents": docs}

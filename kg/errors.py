@@ -77,3 +77,7 @@ class Busy(KgError):
 
 class NotFound(KgError):
     """An IRI or document the graph does not hold."""
+
+
+class LoadError(KgError):
+    """An RDF file ``kg load`` cannot load as asked (format, syntax, graph name); nothing of it is stored."""

@@ -7,6 +7,7 @@ Code refers to class and property names only through :data:`KG`; a name missing 
 from __future__ import annotations
 
 import re
+import unicodedata
 from importlib import resources
 
 from rdflib import Namespace
@@ -26,7 +27,7 @@ def vocab_text() -> str:
 
 
 def _declared_terms(text: str) -> list[str]:
-    # Every term is declared at the start of a line as "kg:Name a ..." in vocab.ttl.
+    # Every term is declared at the start of a line as "kg:<Name> a ..." in vocab.ttl.
     return sorted(set(re.findall(r"^kg:([A-Za-z][A-Za-z0-9]*)\s+a\s", text, flags=re.M)))
 
 
@@ -53,3 +54,24 @@ PREFIXES: dict[str, str] = {
 def sparql_prologue() -> str:
     """PREFIX lines for every namespace above, to prepend to user queries."""
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+SLUG_APOSTROPHES = "'´’`"
+_SPELT_OUT = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ß": "ss"})
+
+
+def slugify(text: str) -> str:
+    """The one rule for the name part of a minted resource IRI (``kgr:actor/<slug>``, ``kgr:place/<slug>``,
+    ``kgr:initiative/<slug>``): lower-case ASCII letters and digits in words joined by ``-``.
+
+    In order: case folded (``str.casefold``: Æ → æ, ß → ss); apostrophes (:data:`SLUG_APOSTROPHES`) dropped, so
+    "Field's" → "fields"; æ ø å spelt ``ae oe aa``; accents dropped (NFKD, combining marks removed:
+    "é" → "e", "ü" → "u"); every run of other characters (spaces, punctuation, letters with no ASCII
+    form such as "ł") becomes one ``-``; no ``-`` at either end. "Region Sjælland" → "region-sjaelland",
+    "ÅRHUS Kommune" → "aarhus-kommune", "Fase 2: 2024/25" → "fase-2-2024-25". A text with nothing
+    to spell gives "". IRIs are part of the data: changing this rule renames resources.
+    """
+    s = re.sub(f"[{SLUG_APOSTROPHES}]", "", text.casefold()).translate(_SPELT_OUT)
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]+", "-", s).strip("-")

@@ -9,18 +9,19 @@ from rdflib.query import Result
 
 from kg.errors import KgError
 from kg.namespace import PREFIXES
+from kg.sparql_build import V
 from kg.store import GraphStore
 
-STATS_QUERY = """
-SELECT ?doc ?key ?sections ?passages ?facts WHERE {
-  ?doc a kg:Document ; kg:sourceKey ?key .
-  { SELECT ?doc (COUNT(?s) AS ?sections) WHERE { ?doc a kg:Document . OPTIONAL { ?s a kg:Section ; kg:inDocument ?doc } } GROUP BY ?doc }
-  { SELECT ?doc (COUNT(?p) AS ?passages) WHERE { ?doc a kg:Document . OPTIONAL { ?p a kg:Passage ; kg:inDocument ?doc } } GROUP BY ?doc }
-  { SELECT ?doc (COUNT(?f) AS ?facts) WHERE {
-      ?doc a kg:Document .
-      OPTIONAL { ?f kg:inDocument ?doc ; a ?fc . FILTER(?fc IN (kg:MoneyAmount, kg:StaffFigure, kg:PercentFigure)) } }
-    GROUP BY ?doc }
-} ORDER BY ?key
+STATS_QUERY = f"""
+SELECT ?doc ?key ?sections ?passages ?facts WHERE {{
+  ?doc a {V.Document} ; {V.sourceKey} ?key .
+  {{ SELECT ?doc (COUNT(?s) AS ?sections) WHERE {{ ?doc a {V.Document} . OPTIONAL {{ ?s a {V.Section} ; {V.inDocument} ?doc }} }} GROUP BY ?doc }}
+  {{ SELECT ?doc (COUNT(?p) AS ?passages) WHERE {{ ?doc a {V.Document} . OPTIONAL {{ ?p a {V.Passage} ; {V.inDocument} ?doc }} }} GROUP BY ?doc }}
+  {{ SELECT ?doc (COUNT(?f) AS ?facts) WHERE {{
+      ?doc a {V.Document} .
+      OPTIONAL {{ ?f {V.inDocument} ?doc ; a ?fc . FILTER(?fc IN ({V.MoneyAmount}, {V.StaffFigure}, {V.PercentFigure})) }} }}
+    GROUP BY ?doc }}
+}} ORDER BY ?key
 """
 
 RDF_FORMATS = {"turtle": "turtle", "ttl": "turtle", "nquads": "nquads", "nq": "nquads", "trig": "trig",
@@ -57,6 +58,63 @@ def export_graph(store: GraphStore, fmt: str) -> str:
     for s, p, o, _ in store.quads():
         merged.add((s, p, o))
     return merged.serialize(format=target)
+
+
+GRAPH_STORE_MAX_TRIPLES = 1_000_000  # a bigger graph is for `kg export`, not one HTTP response
+
+
+def _graphs_to_read(store: GraphStore, iri: str | None) -> list:
+    """The graph names behind ``iri`` (all of them for None), after checking it exists and is not too big."""
+    from rdflib import URIRef
+
+    from kg.errors import NotFound, QueryTooLarge
+
+    graphs = store.graphs()
+    if iri is not None and URIRef(iri) not in graphs:
+        raise NotFound(f"no graph <{iri}> in the store; GET /rdf-graph-store?default gives the union of all graphs, "
+                       "and SELECT DISTINCT ?g WHERE { GRAPH ?g {} } lists them")
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {'?g' if iri is None else URIRef(iri).n3()} {{ ?s ?p ?o }} }}"
+    n = int(next(iter(store.query(count))).n)
+    if n > GRAPH_STORE_MAX_TRIPLES:
+        raise QueryTooLarge(f"the graph has {n:,} triples; at most {GRAPH_STORE_MAX_TRIPLES:,} are served at once: "
+                            "use `kg export`, or /sparql with LIMIT/OFFSET")
+    return graphs if iri is None else [URIRef(iri)]
+
+
+def read_graph(store: GraphStore, iri: str | None) -> Graph:
+    """The named graph ``iri``, or with None the union of all graphs, as an rdflib Graph (prefixes bound).
+
+    What the SPARQL 1.1 Graph Store Protocol's ``GET ?graph=IRI`` / ``GET ?default`` return. Raises
+    :class:`~kg.errors.NotFound` for a graph the store does not hold and
+    :class:`~kg.errors.QueryTooLarge` above :data:`GRAPH_STORE_MAX_TRIPLES` triples.
+    """
+    out = Graph()
+    for prefix, namespace in PREFIXES.items():
+        out.bind(prefix, namespace, override=True)
+    for g in _graphs_to_read(store, iri):
+        for t in store.graph(g):
+            out.add(t)
+    return out
+
+
+def serialize_graph(store: GraphStore, iri: str | None, media_type: str, rdflib_format: str) -> bytes:
+    """:func:`read_graph` written as ``media_type`` (Turtle, RDF/XML, N-Triples or JSON-LD).
+
+    On Oxigraph the triples go straight from the store to pyoxigraph's serialiser (the corpus union,
+    30k triples, as Turtle: 1.1 s instead of 10.1 s through rdflib, measured on a 2-core machine at
+    load 11); elsewhere rdflib's serialiser (``rdflib_format``) writes them.
+    """
+    native = getattr(store, "native", None)
+    if native is None:
+        return read_graph(store, iri).serialize(format=rdflib_format, encoding="utf-8")
+    import pyoxigraph as ox
+
+    names = _graphs_to_read(store, iri)
+    triples: dict = {}  # a set in first-seen order: the union holds each triple once
+    for g in names:
+        for q in native.quads_for_pattern(None, None, None, ox.NamedNode(str(g))):
+            triples.setdefault(ox.Triple(q.subject, q.predicate, q.object))
+    return ox.serialize(triples, format=ox.RdfFormat.from_media_type(media_type), prefixes=PREFIXES)
 
 
 def format_result(result: Result, fmt: str) -> Any:

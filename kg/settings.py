@@ -44,6 +44,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sparql_timeout", 10.0, "Seconds a SPARQL query may run on the API before it is stopped."),
     Setting("sparql_max_rows", 10000, "Most rows a SPARQL query returns on the API."),
     Setting("update_token", "", "Bearer token that allows SPARQL updates on the API; empty means read-only."),
+    Setting("ocr_languages", "dan", "Tesseract languages for scanned PDF pages, joined with '+' (e.g. 'dan+eng'); "
+            "needs the Debian packages tesseract-ocr and tesseract-ocr-<language>."),
+    Setting("write_token", "", "Bearer token that allows adding (POST /documents) and removing (DELETE "
+            "/documents/{key}) documents through the API and the web page; empty means off."),
+    Setting("upload_max_mb", 50, "Largest document the API accepts for upload, in MB."),
+    Setting("eval_pdf_dir", "eval/pdfs", "Folder with the third-party PDFs that `kg eval pdfs` measures against "
+            "eval/dev/pdf_facts.jsonl (kept out of git; the evaluation skips, saying so, when it is absent)."),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -63,6 +70,10 @@ class Config:
     sparql_timeout: float = 10.0
     sparql_max_rows: int = 10000
     update_token: str = field(default="", repr=False)
+    ocr_languages: str = "dan"
+    write_token: str = field(default="", repr=False)
+    upload_max_mb: int = 50
+    eval_pdf_dir: Path = Path("eval/pdfs")
 
 
 def _coerce(name: str, value: Any) -> Any:
@@ -77,7 +88,7 @@ def _coerce(name: str, value: Any) -> Any:
         value = kind(value)
     except (TypeError, ValueError) as exc:
         raise SettingError(f"setting {name}: {value!r} is not a valid {kind.__name__}") from exc
-    if name in {"data_dir", "model_cache"}:
+    if name in {"data_dir", "model_cache", "eval_pdf_dir"}:
         return Path(value).expanduser()
     return value
 

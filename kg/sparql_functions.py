@@ -8,7 +8,7 @@ patterns in one query::
       ?passage a kg:Passage .
       BIND(kgf:similarity(?passage, "forebyggelse af selvmord") AS ?score)
       FILTER(?score > 0.85)
-      ?fact kg:derivedFromPassage ?passage ; kg:forInitiative ?initiative ; kg:value ?value .
+      ?fact prov:wasDerivedFrom ?passage ; kg:forInitiative ?initiative ; kg:value ?value .
     } ORDER BY DESC(?score)
 
 For any other term (not a passage of the index) it is unbound. English texts are embedded through

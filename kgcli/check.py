@@ -20,6 +20,8 @@ def check(
     """Check that the graph, the search index and the kept texts agree (every indexed passage in the graph and back).
 
     Exits 1 when a problem is left; --repair fixes what it can first.
+
+    Facts the parser flagged as uncertain (kg:parseFlag) are listed as notes, one per fact; notes do not change the exit code.
     """
     from kgdatadir.check import run_check
 

@@ -1,4 +1,4 @@
-"""``kg ingest|stats|export|query|serve|settings|vocab``: thin commands over the graph and the data directory."""
+"""``kg ingest|remove|stats|export|query|serve|settings|vocab``: thin commands over the graph and the data directory."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -70,12 +70,23 @@ def ingest(
                 f"{len(report.unchanged)} unchanged, {len(report.failed)} failed; "
                 f"{len(graph_store)} triples in {cfg.store} store at {cfg.data_dir}"
             )
+            for line in _doubt_lines(report):
+                console.print(line, markup=False, highlight=False, soft_wrap=True)
             if not no_index and cfg.store != "memory" and _index_needed(cfg, graph_store, report.changed):
                 from kgcli.search import build_search_index
 
                 build_search_index(cfg, graph_store, quiet)
     if report.failed and not (report.added or report.replaced or report.unchanged):
         raise typer.Exit(1)
+
+
+def _doubt_lines(report) -> list[str]:
+    """Per document: the text damage repaired, and how many facts are flagged as uncertain and why."""
+    lines = [f"{key}: text repaired: {'; '.join(notes)}" for key, notes in report.repairs.items()]
+    for key, (n, flags) in report.flagged.items():
+        why = ", ".join(f"{flag}: {count}" for flag, count in flags.items())
+        lines.append(f"{key}: {n} fact{'s' if n != 1 else ''} flagged as uncertain ({why}); see `kg check`")
+    return lines
 
 
 def _index_needed(cfg, graph_store, changed: bool) -> bool:
@@ -88,6 +99,24 @@ def _index_needed(cfg, graph_store, changed: bool) -> bool:
         return not index_in_step(graph_store, open_index(cfg))
     except SearchIndexError:
         return True
+
+
+@app.command()
+def remove(
+    key: Annotated[str, typer.Argument(help="The document's key (its file name, as `kg stats` lists it) or its id.")],
+    data_dir: DataDir = None,
+    store: StoreOpt = None,
+    config: ConfigOpt = None,
+    quiet: Quiet = False,
+) -> None:
+    """Remove a document: its graph, its passages from the search index and its kept text; the links between
+    the remaining documents are recomputed. All or nothing, like `kg ingest`."""
+    from kgdatadir.documents import remove_document
+
+    with _errors():
+        cfg = _config(data_dir, store, config)
+        change = remove_document(cfg, key, on_wait=lambda m: typer.echo(m, err=True))
+    _console(quiet).print(f"removed {change.key} (id {change.doc_id}); the search index holds {change.passages} passages")
 
 
 @app.command()
@@ -135,10 +164,20 @@ def export(
 @app.command()
 def query(
     sparql: Annotated[str, typer.Argument(help="A SPARQL query; the vocabulary's prefixes are predeclared. '-' reads stdin.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table | csv | tsv | json | xml")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table | csv | tsv | json | xml (CONSTRUCT/DESCRIBE: "
+                                     "turtle | ntriples | xml | jsonld)")] = "table",
     data_dir: DataDir = None, store: StoreOpt = None, config: ConfigOpt = None,
+    default_graph: Annotated[Optional[list[str]], typer.Option("--default-graph", help="IRI of a graph to use as the "
+                             "default graph (repeatable; overrides the query's FROM). [default: the union of all graphs]")] = None,
+    named_graph: Annotated[Optional[list[str]], typer.Option("--named-graph", help="IRI of a graph GRAPH may visit "
+                           "(repeatable; overrides the query's FROM NAMED).")] = None,
 ) -> None:
-    """Run a SPARQL query against the graph and print the results."""
+    """Run a SPARQL query against the graph and print the results.
+
+    The default graph is the union of all graphs, unless the query's FROM / FROM NAMED or
+    --default-graph / --named-graph (which win, as the SPARQL protocol's parameters do) name graphs.
+    """
+    from kg.dataset import QueryDataset
     from kg.queries import format_result
     from kg.store import open_store
 
@@ -146,7 +185,7 @@ def query(
     with _errors():
         cfg = _config(data_dir, store, config)
         with open_store(cfg.store, cfg.data_dir) as graph_store:
-            result = graph_store.query(text)
+            result = graph_store.query(text, dataset=QueryDataset(tuple(default_graph or ()), tuple(named_graph or ())))
             if fmt == "table":
                 _console().print(format_result(result, "table"))
             else:
@@ -163,7 +202,7 @@ def serve(
     import uvicorn
 
     from api.app import create_app
-    from kg.sparql_service import check_store
+    from kg.sparql import check_store
 
     with _errors():
         cfg = _config(data_dir, store, config, host=host, port=port)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from kgcli import graph  # noqa: F401
 from kgcli import search  # noqa: F401
 from kgcli import check  # noqa: F401
+from kgcli import load  # noqa: F401
 # isort: on
 from kgcli.common import app
 

@@ -109,6 +109,12 @@ def search(
             console.print("   [dim]also in: " + "; ".join(f"{a['doc_title']}{', side ' + str(a['page']) if a['page'] else ''}" for a in r.also_in) + "[/dim]")
 
 
+def _results_name(name: str, gold: Path) -> str:
+    """'extraction' for the gold folder (eval/gold), 'extraction-dev' for another one such as eval/dev."""
+    folder = gold.resolve().name
+    return name if folder == GOLD_DEFAULT.name else f"{name}-{folder}"
+
+
 def _publish(name: str, data: dict, report: str) -> None:
     """Print an evaluation report and keep it (markdown and JSON) in eval/results/."""
     typer.echo(report)
@@ -162,7 +168,29 @@ def eval_extraction(
         metrics = score_amounts(facts, gold / "amounts.jsonl", texts)
         metrics["linking"] = score_linking(facts, gold / "amounts.jsonl")
     report = format_report(metrics) + "\n\n" + format_linking(metrics["linking"])
-    _publish("extraction", metrics, report)
+    _publish(_results_name("extraction", gold), metrics, report)
+
+
+@eval_app.command("pdfs")
+def eval_pdfs(
+    gold: Annotated[Path, typer.Option(help="Folder with pdf_facts.jsonl and pdf_sources.json.")] = Path("eval/dev"),
+    pdf_dir: Annotated[Path | None, typer.Option(help="Folder with the PDFs. [default: the eval_pdf_dir setting]")] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Money facts read from real public PDFs (kept out of git) against hand-checked facts; skips when absent."""
+    from ingest.eval_pdfs import evaluate_pdf_folder, format_report
+
+    with _errors():
+        cfg = _config(None, None, config)
+        folder = pdf_dir or cfg.eval_pdf_dir
+        metrics, notes = evaluate_pdf_folder(folder, gold, cfg)
+    if metrics is None:
+        for note in notes:
+            typer.echo(note, err=True)
+        typer.echo(f"skipped: none of the PDFs of {gold / 'pdf_sources.json'} is in {folder} "
+                   "(third-party files are kept out of git; eval/dev/README.md says where to get them)")
+        return
+    _publish("pdfs", metrics, format_report(metrics, notes))
 
 
 @app.command()
@@ -236,14 +264,17 @@ def eval_entities(
     gold: Annotated[Path, typer.Option(help="Folder with entities.jsonl.")] = GOLD_DEFAULT,
     data_dir: DataDir = None, store: StoreOpt = None, config: ConfigOpt = None,
 ) -> None:
-    """Actors, places and dates in the graph against gold: recall per type and cross-document links."""
+    """Actors, places and dates in the graph against gold: recall per type, organisation precision, cross-document links."""
     from ingest.eval_entities import format_report, score_entities
     from ingest.eval_graph import graph_entities
+    from ingest.texts import repaired_texts
     from kg.store import open_store
 
     with _errors():
         cfg = _config(data_dir, store, config)
         with open_store(cfg.store, cfg.data_dir) as graph_store:
-            metrics = score_entities(graph_entities(graph_store), gold / "entities.jsonl")
+            found = graph_entities(graph_store)
+            texts = repaired_texts(graph_store, cfg.data_dir)
+        metrics = score_entities(found, gold / "entities.jsonl", texts)
     report = format_report(metrics)
-    _publish("entities", metrics, report)
+    _publish(_results_name("entities", gold), metrics, report)

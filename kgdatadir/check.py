@@ -11,6 +11,9 @@ Checked, in order:
 4. the kept texts (``texts/<doc id>.json``): one per document in the graph — a missing one can only
    be restored by ingesting the source file again; a text without a document is deleted.
 
+Facts the parser flagged as uncertain (``kg:parseFlag``) are listed as notes, one per fact: they
+are no problem of the data directory, but a person should read them in their source.
+
 Core code: no CLI here (``kgcli/check.py`` prints the report).
 """
 
@@ -24,12 +27,19 @@ from pathlib import Path
 from typing import Any
 
 from kg.settings import Config
+from kg.sparql_build import V
 from kg.store import GraphStore
 
 log = logging.getLogger(__name__)
 
-DANGLING_QUERY = """
-SELECT (COUNT(?p) AS ?n) WHERE { ?p a kg:Passage . FILTER NOT EXISTS { ?p kg:inDocument ?d . ?d a kg:Document } }"""
+FLAGGED_QUERY = f"""
+SELECT ?key ?f ?raw ?year (GROUP_CONCAT(?flag; separator=", ") AS ?flags) WHERE {{
+  ?f {V.parseFlag}/skos:notation ?flag ; {V.rawText} ?raw ; {V.inDocument}/{V.sourceKey} ?key .
+  OPTIONAL {{ ?f {V.year} ?year }}
+}} GROUP BY ?key ?f ?raw ?year ORDER BY ?key ?f"""
+
+DANGLING_QUERY = f"""
+SELECT (COUNT(?p) AS ?n) WHERE {{ ?p a {V.Passage} . FILTER NOT EXISTS {{ ?p {V.inDocument} ?d . ?d a {V.Document} }} }}"""
 
 
 @dataclass
@@ -82,9 +92,12 @@ def check(store: GraphStore, config: Config, *, repair: bool = False,
     report.documents = len(documents)
     passages = graph_passages(store)
     report.graph_passages = len(passages)
-    dangling = int(next(iter(store.query(DANGLING_QUERY))).n)
+    dangling = int(next(iter(store.query(DANGLING_QUERY, dataset=store.ingested_dataset()))).n)  # not kg load's graphs
     if dangling:
         report.add("graph", f"{dangling} passages belong to no document in the graph; re-ingest the corpus", False)
+    for row in store.query(FLAGGED_QUERY):
+        year = f" ({row.year})" if row.year is not None else ""
+        report.add("flagged", f"{row.key}: {str(row.raw)!r}{year} is uncertain: {row.flags} ({row.f})", False, "note")
     if config.store != "memory":
         _check_index(store, config, passages, report, repair, rebuild)
         _check_texts(data_dir, {d.iri.rsplit("/", 1)[-1]: key for key, d in documents.items()}, report, repair)

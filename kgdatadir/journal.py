@@ -107,8 +107,14 @@ class JournaledStore(GraphStore):
     def dataset(self) -> Dataset:
         return self.inner.dataset
 
-    def query(self, sparql: str, prologue: bool = True) -> Result:
-        return self.inner.query(sparql, prologue)
+    def query(self, sparql: str, prologue: bool = True, dataset=None) -> Result:
+        return self.inner.query(sparql, prologue, dataset)
+
+    def graphs(self) -> list[URIRef]:
+        return self.inner.graphs()
+
+    def graph(self, name: URIRef) -> Graph:
+        return self.inner.graph(name)
 
     def replace(self, graph: URIRef, triples: Iterable[Triple], drop: Iterable[URIRef] = ()) -> None:
         drop = list(drop)

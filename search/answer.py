@@ -187,7 +187,7 @@ def matches_target(q: Question, index) -> bool:
 
 def _fact_view(a: FactAnswer, lang: str) -> dict[str, Any]:
     def source(f: dict[str, Any]) -> dict[str, Any]:
-        return {k: f.get(k) for k in ("iri", "value", "doc_key", "document", "page", "passage", "quote")} | {
+        return {k: f.get(k) for k in ("iri", "value", "doc_key", "document", "page", "passage", "quote", "uncertain", "flags")} | {
             "period": period_text(f, lang), "amount_text": amount_text(f["value"], lang, f.get("measure", "MoneyAmount"))}
 
     lead = dict(a.lead)

@@ -3,7 +3,9 @@
 No language model: the answer is made of what the documents say. The pipeline lives in
 :mod:`search.answer` (question understanding, fact ranking with fitted weights, one answer per
 figure with all its sources, the frame in the asker's language); this module keeps the entry
-points the CLI and the API call, and the evaluation in :mod:`search.eval_ask`.
+points the CLI and the API call, and the evaluation in :mod:`search.eval_ask`. A figure the parser
+was unsure of (``kg:uncertain``) is stated with "[usikker aflæsning: …]" ("[uncertain reading: …]")
+and its flags, never as plain fact; every fact carries ``uncertain`` and ``flags``.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from kg.sparql_build import V
 from kg.store import GraphStore
 
 RECIPIENT_CUES = re.compile(r"\b(?:hvem (?:fik|får|modtog|modtager)|modtager\w*|hvilke regioner|hvilken region|"
@@ -31,15 +32,15 @@ YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 MAX_INITIATIVES = 3
 
 FACT_COLUMNS = """?fact ?initiativeLabel ?year ?yearEnd ?perYear ?openEnded ?kind ?value ?recipientLabel ?quote ?document ?page"""
-FACT_PATTERN = """  ?fact a kg:MoneyAmount ; kg:forInitiative ?initiative ; kg:value ?value ; prov:wasDerivedFrom ?passage .
+FACT_PATTERN = f"""  ?fact a {V.MoneyAmount} ; {V.forInitiative} ?initiative ; {V.value} ?value ; prov:wasDerivedFrom ?passage .
   ?initiative rdfs:label ?initiativeLabel .
-  ?passage kg:inDocument/dcterms:title ?document .
-  OPTIONAL { ?passage kg:page ?page }
-  OPTIONAL { ?fact kg:year ?year } OPTIONAL { ?fact kg:yearEnd ?yearEnd }
-  OPTIONAL { ?fact kg:perYear ?perYear } OPTIONAL { ?fact kg:openEnded ?openEnded }
-  OPTIONAL { ?fact kg:amountKind/skos:notation ?kind }
-  OPTIONAL { ?fact kg:recipient/rdfs:label ?recipientLabel }
-  OPTIONAL { ?fact kg:text ?quote }"""
+  ?passage {V.inDocument}/dcterms:title ?document .
+  OPTIONAL {{ ?passage {V.page} ?page }}
+  OPTIONAL {{ ?fact {V.year} ?year }} OPTIONAL {{ ?fact {V.yearEnd} ?yearEnd }}
+  OPTIONAL {{ ?fact {V.perYear} ?perYear }} OPTIONAL {{ ?fact {V.openEnded} ?openEnded }}
+  OPTIONAL {{ ?fact {V.amountKind}/skos:notation ?kind }}
+  OPTIONAL {{ ?fact {V.recipient}/rdfs:label ?recipientLabel }}
+  OPTIONAL {{ ?fact {V.text} ?quote }}"""
 
 
 @dataclass(frozen=True)
@@ -95,28 +96,28 @@ def _recipients(values: str) -> ShownQuery:
 def _changes(values: str) -> ShownQuery:
     sparql = f"""SELECT ?initiativeLabel ?relation ?value ?otherValue ?year ?quote ?otherQuote ?document ?otherDocument WHERE {{
   VALUES ?initiative {{ {values} }}
-  ?fact kg:forInitiative ?initiative ; kg:value ?value ; kg:text ?quote ; prov:wasDerivedFrom/kg:inDocument/dcterms:title ?document .
+  ?fact {V.forInitiative} ?initiative ; {V.value} ?value ; {V.text} ?quote ; prov:wasDerivedFrom/{V.inDocument}/dcterms:title ?document .
   ?initiative rdfs:label ?initiativeLabel .
-  VALUES ?relation {{ kg:conflictsWith kg:sameMoneyAs }}
+  VALUES ?relation {{ {V.conflictsWith} {V.sameMoneyAs} }}
   ?fact ?relation ?other .
-  ?other kg:value ?otherValue ; kg:text ?otherQuote ; prov:wasDerivedFrom/kg:inDocument/dcterms:title ?otherDocument .
-  OPTIONAL {{ ?fact kg:year ?year }}
+  ?other {V.value} ?otherValue ; {V.text} ?otherQuote ; prov:wasDerivedFrom/{V.inDocument}/dcterms:title ?otherDocument .
+  OPTIONAL {{ ?fact {V.year} ?year }}
 }} ORDER BY ?initiativeLabel ?relation ?year"""
     return ShownQuery("changes", "how other documents state the answer's amounts: different numbers or the same money", sparql)
 
 
 def _leads(actor: str, label: str) -> ShownQuery:
     sparql = f"""SELECT ?initiative ?initiativeLabel ?document WHERE {{
-  ?initiative kg:responsible <{actor}> ; rdfs:label ?initiativeLabel .
-  OPTIONAL {{ ?initiative kg:inDocument/dcterms:title ?document }}
+  ?initiative {V.responsible} <{actor}> ; rdfs:label ?initiativeLabel .
+  OPTIONAL {{ ?initiative {V.inDocument}/dcterms:title ?document }}
 }} ORDER BY ?initiativeLabel"""
     return ShownQuery("leads", f"initiatives {label} is responsible for", sparql)
 
 
-ACTORS_QUERY = """SELECT DISTINCT ?actor ?label ?name WHERE {
-  ?initiative kg:responsible ?actor . ?actor rdfs:label ?label .
-  { ?actor rdfs:label ?name } UNION { ?actor skos:altLabel ?name }
-}"""
+ACTORS_QUERY = f"""SELECT DISTINCT ?actor ?label ?name WHERE {{
+  ?initiative {V.responsible} ?actor . ?actor rdfs:label ?label .
+  {{ ?actor rdfs:label ?name }} UNION {{ ?actor skos:altLabel ?name }}
+}}"""
 
 
 def _actor_in(store: GraphStore, question: str) -> tuple[str, str] | None:

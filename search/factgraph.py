@@ -21,37 +21,43 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from kg.money import number
+from kg.sparql_build import V
 from kg.store import GraphStore
 from search.question import Actor
 
-DETAILS_QUERY = """
+DETAILS_QUERY = f"""
 SELECT ?f ?cls ?label ?value ?year ?yearEnd ?perYear ?openEnded ?kind ?quote ?table ?init ?initLabel ?canon ?parentLabel
-       ?rec ?recLabel ?p ?page ?key ?title WHERE {
-  VALUES ?f { %s }
-  ?f a ?cls ; kg:value ?value ; kg:inDocument ?doc .
-  FILTER(?cls IN (kg:MoneyAmount, kg:StaffFigure, kg:PercentFigure))
-  ?doc kg:sourceKey ?key ; dcterms:title ?title .
-  OPTIONAL { ?f rdfs:label ?label }
-  OPTIONAL { ?f prov:wasDerivedFrom ?p . ?p a kg:Passage }
-  OPTIONAL { ?f kg:page ?page }
-  OPTIONAL { ?f kg:year ?year } OPTIONAL { ?f kg:yearEnd ?yearEnd }
-  OPTIONAL { ?f kg:perYear ?perYear } OPTIONAL { ?f kg:openEnded ?openEnded }
-  OPTIONAL { ?f kg:amountKind/skos:notation ?kind }
-  OPTIONAL { ?f kg:fromTable ?table }
-  OPTIONAL { ?f kg:text ?quote }
-  OPTIONAL { ?f kg:forInitiative ?init .
-             OPTIONAL { ?init rdfs:label ?initLabel }
-             OPTIONAL { ?init owl:sameAs ?canon . ?canon a kg:CanonicalInitiative }
-             OPTIONAL { ?init kg:partOfInitiative/rdfs:label ?parentLabel } }
-  OPTIONAL { ?f kg:recipient ?rec . OPTIONAL { ?rec rdfs:label ?recLabel } }
-}"""
+       ?rec ?recLabel ?p ?page ?key ?title ?uncertain WHERE {{
+  VALUES ?f {{ %s }}
+  ?f a ?cls ; {V.value} ?value ; {V.inDocument} ?doc .
+  FILTER(?cls IN ({V.MoneyAmount}, {V.StaffFigure}, {V.PercentFigure}))
+  ?doc {V.sourceKey} ?key ; dcterms:title ?title .
+  OPTIONAL {{ ?f rdfs:label ?label }}
+  OPTIONAL {{ ?f prov:wasDerivedFrom ?p . ?p a {V.Passage} }}
+  OPTIONAL {{ ?f {V.page} ?page }}
+  OPTIONAL {{ ?f {V.year} ?year }} OPTIONAL {{ ?f {V.yearEnd} ?yearEnd }}
+  OPTIONAL {{ ?f {V.perYear} ?perYear }} OPTIONAL {{ ?f {V.openEnded} ?openEnded }}
+  OPTIONAL {{ ?f {V.amountKind}/skos:notation ?kind }}
+  OPTIONAL {{ ?f {V.fromTable} ?table }}
+  OPTIONAL {{ ?f {V.text} ?quote }}
+  OPTIONAL {{ ?f {V.uncertain} ?uncertain }}
+  OPTIONAL {{ ?f {V.forInitiative} ?init .
+             OPTIONAL {{ ?init rdfs:label ?initLabel }}
+             OPTIONAL {{ ?init owl:sameAs ?canon . ?canon a {V.CanonicalInitiative} }}
+             OPTIONAL {{ ?init {V.partOfInitiative}/rdfs:label ?parentLabel }} }}
+  OPTIONAL {{ ?f {V.recipient} ?rec . OPTIONAL {{ ?rec rdfs:label ?recLabel }} }}
+}}"""
 
-LINKS_QUERY = """
-SELECT ?f ?rel ?o WHERE {
-  VALUES ?f { %s }
-  VALUES ?rel { kg:sameMoneyAs kg:conflictsWith }
+LINKS_QUERY = f"""
+SELECT ?f ?rel ?o WHERE {{
+  VALUES ?f {{ %s }}
+  VALUES ?rel {{ {V.sameMoneyAs} {V.conflictsWith} }}
   ?f ?rel ?o .
-}"""
+}}"""
+
+FLAGS_QUERY = f"""
+SELECT ?f ?flag WHERE {{ VALUES ?f {{ %s }} ?f {V.parseFlag}/skos:notation ?flag }} ORDER BY ?f ?flag"""
 
 ACTORS_QUERY = """
 SELECT DISTINCT ?a ?label ?name WHERE {
@@ -61,11 +67,11 @@ SELECT DISTINCT ?a ?label ?name WHERE {
   { ?a rdfs:label ?name } UNION { ?a skos:altLabel ?name }
 }"""
 
-DOCUMENTS_QUERY = """
-SELECT ?key ?title ?kind ?date ?publisher WHERE {
-  ?d a kg:Document ; kg:sourceKey ?key ; dcterms:title ?title .
-  OPTIONAL { ?d kg:documentKind ?kind } OPTIONAL { ?d dcterms:date ?date } OPTIONAL { ?d dcterms:publisher ?publisher }
-}"""
+DOCUMENTS_QUERY = f"""
+SELECT ?key ?title ?kind ?date ?publisher WHERE {{
+  ?d a {V.Document} ; {V.sourceKey} ?key ; dcterms:title ?title .
+  OPTIONAL {{ ?d {V.documentKind} ?kind }} OPTIONAL {{ ?d dcterms:date ?date }} OPTIONAL {{ ?d dcterms:publisher ?publisher }}
+}}"""
 
 
 @dataclass(frozen=True)
@@ -106,7 +112,8 @@ def fact_details(store: GraphStore, iris: Iterable[str]) -> dict[str, dict[str, 
     Keys: iri, label, measure (MoneyAmount | StaffFigure | PercentFigure), value (kroner, FTEs or
     per cent), year, year_end, per_year, open_ended, kind (allocated | share | used | total | other
     | None), quote, from_table, initiative, initiative_label, canonical, parent_label, recipient,
-    recipient_label, passage, page, doc_key, document, same_money, conflicts. Unknown IRIs are absent.
+    recipient_label, passage, page, doc_key, document, same_money, conflicts, uncertain (``kg:uncertain``)
+    and flags (the ``kg:parseFlag`` notations, sorted). Unknown IRIs are absent.
     """
     iris = list(dict.fromkeys(iris))
     out: dict[str, dict[str, Any]] = {}
@@ -118,7 +125,7 @@ def fact_details(store: GraphStore, iris: Iterable[str]) -> dict[str, dict[str, 
         if f is None:
             f = out[iri] = {
                 "iri": iri, "label": str(row.label) if row.label is not None else "",
-                "measure": str(row.cls).rsplit("#", 1)[-1], "value": float(row.value),
+                "measure": str(row.cls).rsplit("#", 1)[-1], "value": number(row.value),
                 "year": _int(row.year), "year_end": _int(row.yearEnd),
                 "per_year": _bool(row.perYear), "open_ended": _bool(row.openEnded),
                 "kind": str(row.kind) if row.kind is not None else None,
@@ -128,6 +135,7 @@ def fact_details(store: GraphStore, iris: Iterable[str]) -> dict[str, dict[str, 
                 "recipient": None, "recipient_label": None,
                 "passage": str(row.p) if row.p is not None else None, "page": _int(row.page),
                 "doc_key": str(row.key), "document": str(row.title), "same_money": [], "conflicts": [],
+                "uncertain": _bool(row.uncertain), "flags": [],
             }
         # several initiatives/labels give several rows: keep the first of each, deterministically
         for key, term in (("initiative", row.init), ("initiative_label", row.initLabel), ("canonical", row.canon),
@@ -139,6 +147,10 @@ def fact_details(store: GraphStore, iris: Iterable[str]) -> dict[str, dict[str, 
         other = str(row.o)
         if other not in out[str(row.f)][key]:
             out[str(row.f)][key].append(other)
+    doubtful = [iri for iri, f in out.items() if f["uncertain"]]
+    if doubtful:  # why each uncertain figure is uncertain (kg:parseFlag), to show beside it
+        for row in store.query(FLAGS_QUERY % _iris(doubtful)):
+            out[str(row.f)]["flags"].append(str(row.flag))
     return out
 
 

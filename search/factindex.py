@@ -25,18 +25,19 @@ from pathlib import Path
 
 import numpy as np
 
+from kg.sparql_build import V
 from kg.store import GraphStore
 from search.cache import EmbeddingCache, embed
 from search.records import Encoder, text_hash
 
-FACT_TEXTS_QUERY = """
-SELECT ?f (SAMPLE(?c) AS ?cls) (SAMPLE(?q) AS ?quote) (MIN(?il) AS ?initLabel) (MIN(STR(?p)) AS ?passage) WHERE {
-  ?f a ?c ; kg:value ?value .
-  FILTER(?c IN (kg:MoneyAmount, kg:StaffFigure, kg:PercentFigure))
-  OPTIONAL { ?f kg:text ?q }
-  OPTIONAL { ?f kg:forInitiative/rdfs:label ?il }
-  OPTIONAL { ?f prov:wasDerivedFrom ?p . ?p a kg:Passage }
-} GROUP BY ?f ORDER BY ?f"""
+FACT_TEXTS_QUERY = f"""
+SELECT ?f (SAMPLE(?c) AS ?cls) (SAMPLE(?q) AS ?quote) (MIN(?il) AS ?initLabel) (MIN(STR(?p)) AS ?passage) WHERE {{
+  ?f a ?c ; {V.value} ?value .
+  FILTER(?c IN ({V.MoneyAmount}, {V.StaffFigure}, {V.PercentFigure}))
+  OPTIONAL {{ ?f {V.text} ?q }}
+  OPTIONAL {{ ?f {V.forInitiative}/rdfs:label ?il }}
+  OPTIONAL {{ ?f prov:wasDerivedFrom ?p . ?p a {V.Passage} }}
+}} GROUP BY ?f ORDER BY ?f"""
 
 VECTORS_FILE = "facts.npy"
 IDS_FILE = "facts.jsonl"
@@ -67,9 +68,9 @@ class FactText:
 
 
 def fact_texts(store: GraphStore) -> list[FactText]:
-    """Every figure in the graph with the text embedded for it, ordered by IRI."""
+    """Every ingested figure (graphs put here by ``kg load`` are left out) with the text embedded for it, ordered by IRI."""
     out = []
-    for row in store.query(FACT_TEXTS_QUERY):
+    for row in store.query(FACT_TEXTS_QUERY, dataset=store.ingested_dataset()):
         label = str(row.initLabel) if row.initLabel is not None else None
         text = fact_text(label, str(row.quote) if row.quote is not None else None)
         if text:

@@ -20,13 +20,13 @@ WORDS = {
            "none": "periode ikke angivet", "for": "til", "to": "modtager", "page": "side",
            "also": "også angivet i", "conflict": "Kilderne afviger", "and": "og",
            "no_match": "Dokumenterne angiver intet beløb for det, der spørges om{target}; her er de bedste passager.",
-           "no_facts": "Ingen beløb fundet i de bedste passager.", "kind": {"share": "andel", "total": "i alt",
+           "no_facts": "Ingen beløb fundet i de bedste passager.", "uncertain": "usikker aflæsning", "kind": {"share": "andel", "total": "i alt",
            "used": "anvendt", "allocated": "afsat", "other": "andet"}},
     "en": {"per_year": "per year", "from": "from {y} onwards", "in": "in {y}", "range": "in {a}-{b}",
            "none": "period not stated", "for": "for", "to": "recipient", "page": "page",
            "also": "also stated in", "conflict": "The sources differ", "and": "and",
            "no_match": "The documents state no amount for what is asked{target}; these are the best passages.",
-           "no_facts": "No amounts found in the best passages.", "kind": {"share": "share", "total": "total",
+           "no_facts": "No amounts found in the best passages.", "uncertain": "uncertain reading", "kind": {"share": "share", "total": "total",
            "used": "used", "allocated": "allocated", "other": "other"}},
 }
 
@@ -79,7 +79,8 @@ def citation(f: Mapping[str, Any], lang: str = "da") -> str:
 
 
 def answer_sentence(facts: Sequence[Mapping[str, Any]], conflicts: Sequence[Mapping[str, Any]], lang: str = "da") -> str:
-    """The answer line: amount and period, what for, the Danish quote and its sources, any conflict.
+    """The answer line: amount and period, what for, a caveat when the figure is ``uncertain``
+    ("[usikker aflæsning: unit-far-away]"), the Danish quote and its sources, any conflict.
 
     ``facts`` state one figure (the first leads); ``conflicts`` state the same allocation differently.
     """
@@ -90,6 +91,8 @@ def answer_sentence(facts: Sequence[Mapping[str, Any]], conflicts: Sequence[Mapp
         parts.append(f" {w['for']} {top['initiative_label']}")
     if top.get("recipient_label"):
         parts.append(f" ({w['to']}: {top['recipient_label']})")
+    if top.get("uncertain"):  # never stated as plain fact (kg:uncertain; kg:parseFlag says why)
+        parts.append(f" [{w['uncertain']}: {', '.join(top.get('flags') or ['?'])}]")
     if top.get("quote"):
         parts.append(f" — «{top['quote']}» ({citation(top, lang)})")
     others = list(dict.fromkeys(citation(f, lang) for f in facts[1:] if citation(f, lang) != citation(top, lang)))

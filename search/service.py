@@ -13,41 +13,49 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kg.money import number
 from kg.settings import Config
+from kg.sparql_build import V, sparql_literal
 from kg.store import GraphStore
 from search.records import PassageRecord, SearchIndexError
 
-PASSAGES_QUERY = """
-SELECT ?p ?doc ?key ?text ?hash ?page ?rs ?re ?title ?doctitle WHERE {
-  ?p a kg:Passage ; kg:inDocument ?doc ; kg:text ?text ; kg:contentHash ?hash ;
-     kg:rawStart ?rs ; kg:rawEnd ?re ; kg:inSection ?sec .
-  ?doc kg:sourceKey ?key ; dcterms:title ?doctitle .
-  OPTIONAL { ?sec dcterms:title ?title }
-  OPTIONAL { ?p kg:page ?page }
-} ORDER BY ?key ?p"""
+PASSAGES_QUERY = f"""
+SELECT ?p ?doc ?key ?text ?hash ?page ?rs ?re ?title ?doctitle WHERE {{
+  ?p a {V.Passage} ; {V.inDocument} ?doc ; {V.text} ?text ; {V.contentHash} ?hash ;
+     {V.rawStart} ?rs ; {V.rawEnd} ?re ; {V.inSection} ?sec .
+  ?doc {V.sourceKey} ?key ; dcterms:title ?doctitle .
+  OPTIONAL {{ ?sec dcterms:title ?title }}
+  OPTIONAL {{ ?p {V.page} ?page }}
+}} ORDER BY ?key ?p"""
 
-YEARS_QUERY = """
-SELECT ?p ?year WHERE { ?f prov:wasDerivedFrom ?p ; kg:year ?year . ?p a kg:Passage }"""
+YEARS_QUERY = f"""
+SELECT ?p ?year WHERE {{ ?f prov:wasDerivedFrom ?p ; {V.year} ?year . ?p a {V.Passage} }}"""
 
-FACTS_QUERY = """
-SELECT ?p ?f ?label ?value ?year ?yearEnd ?perYear ?openEnded ?kind ?quote ?init ?initLabel ?cls WHERE {
-  VALUES ?p { %s }
-  ?f prov:wasDerivedFrom ?p ; kg:value ?value ; a ?cls ; rdfs:label ?label .
-  FILTER(?cls IN (kg:MoneyAmount, kg:StaffFigure, kg:PercentFigure))
-  OPTIONAL { ?f kg:year ?year } OPTIONAL { ?f kg:yearEnd ?yearEnd }
-  OPTIONAL { ?f kg:perYear ?perYear } OPTIONAL { ?f kg:openEnded ?openEnded }
-  OPTIONAL { ?f kg:amountKind/skos:notation ?kind }
-  OPTIONAL { ?f kg:text ?quote }
-  OPTIONAL { ?f kg:forInitiative ?init . ?init rdfs:label ?initLabel }
-} ORDER BY ?p ?f"""
+FACTS_QUERY = f"""
+SELECT ?p ?f ?label ?value ?year ?yearEnd ?perYear ?openEnded ?kind ?quote ?init ?initLabel ?cls ?uncertain WHERE {{
+  VALUES ?p {{ %s }}
+  ?f prov:wasDerivedFrom ?p ; {V.value} ?value ; a ?cls ; rdfs:label ?label .
+  FILTER(?cls IN ({V.MoneyAmount}, {V.StaffFigure}, {V.PercentFigure}))
+  OPTIONAL {{ ?f {V.year} ?year }} OPTIONAL {{ ?f {V.yearEnd} ?yearEnd }}
+  OPTIONAL {{ ?f {V.perYear} ?perYear }} OPTIONAL {{ ?f {V.openEnded} ?openEnded }}
+  OPTIONAL {{ ?f {V.amountKind}/skos:notation ?kind }}
+  OPTIONAL {{ ?f {V.text} ?quote }}
+  OPTIONAL {{ ?f {V.forInitiative} ?init . ?init rdfs:label ?initLabel }}
+  OPTIONAL {{ ?f {V.uncertain} ?uncertain }}
+}} ORDER BY ?p ?f"""
+
+FLAGS_QUERY = """
+SELECT ?f ?flag WHERE { VALUES ?f { %s } ?f kg:parseFlag/skos:notation ?flag } ORDER BY ?f ?flag"""
 
 
 def passage_records(store: GraphStore) -> list[PassageRecord]:
+    """Every ingested passage with its document and context; graphs put here by ``kg load`` are left out."""
+    dataset = store.ingested_dataset()
     years: dict[str, set[int]] = {}
-    for row in store.query(YEARS_QUERY):
+    for row in store.query(YEARS_QUERY, dataset=dataset):
         years.setdefault(str(row.p), set()).add(int(row.year))
     records = []
-    for row in store.query(PASSAGES_QUERY):
+    for row in store.query(PASSAGES_QUERY, dataset=dataset):
         iri = str(row.p)
         records.append(PassageRecord(
             iri=iri, doc_id=str(row.doc).rsplit("/", 1)[-1], doc_key=str(row.key), text=str(row.text),
@@ -127,28 +135,24 @@ class SearchFilters:
         return any(v is not None for v in (self.doc, self.year, self.actor, self.initiative))
 
 
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
-
-
 def allowed_passages(store: GraphStore, f: SearchFilters) -> set[str] | None:
     """Passage IRIs that satisfy the filters, using the graph (None when no filter is set)."""
     if not f.active():
         return None
-    clauses = ["?p a kg:Passage ; kg:inDocument ?doc ."]
+    clauses = [f"?p a {V.Passage} ; {V.inDocument} ?doc ."]
     if f.doc:
-        d = _escape(f.doc)
-        clauses.append(f'?doc kg:sourceKey ?key ; dcterms:title ?dt . FILTER(STRENDS(STR(?doc), "{d}") || ?key = "{d}" || CONTAINS(LCASE(?dt), LCASE("{d}")))')
+        d = sparql_literal(f.doc)
+        clauses.append(f'?doc {V.sourceKey} ?key ; dcterms:title ?dt . FILTER(STRENDS(STR(?doc), {d}) || ?key = {d} || CONTAINS(LCASE(?dt), LCASE({d})))')
     if f.year is not None:
-        clauses.append(f"?yf prov:wasDerivedFrom ?p ; kg:year ?y . FILTER(?y = {int(f.year)} || (BOUND(?y) && EXISTS {{ ?yf kg:yearEnd ?ye FILTER(?y <= {int(f.year)} && ?ye >= {int(f.year)}) }}))")
+        clauses.append(f"?yf prov:wasDerivedFrom ?p ; {V.year} ?y . FILTER(?y = {int(f.year)} || (BOUND(?y) && EXISTS {{ ?yf {V.yearEnd} ?ye FILTER(?y <= {int(f.year)} && ?ye >= {int(f.year)}) }}))")
     if f.actor:
-        a = _escape(f.actor)
-        clauses.append(f'?p kg:mentions ?actor . ?actor rdfs:label ?al . FILTER(STR(?actor) = "{a}" || CONTAINS(LCASE(?al), LCASE("{a}")))')
+        a = sparql_literal(f.actor)
+        clauses.append(f'?p {V.mentions} ?actor . ?actor rdfs:label ?al . FILTER(STR(?actor) = {a} || CONTAINS(LCASE(?al), LCASE({a})))')
     if f.initiative:
-        i = _escape(f.initiative)
+        i = sparql_literal(f.initiative)
         clauses.append(
-            f'{{ ?if prov:wasDerivedFrom ?p ; kg:forInitiative ?init }} UNION {{ ?init prov:wasDerivedFrom ?p }} '
-            f'?init rdfs:label ?il . FILTER(STR(?init) = "{i}" || CONTAINS(LCASE(?il), LCASE("{i}")))'
+            f'{{ ?if prov:wasDerivedFrom ?p ; {V.forInitiative} ?init }} UNION {{ ?init prov:wasDerivedFrom ?p }} '
+            f'?init rdfs:label ?il . FILTER(STR(?init) = {i} || CONTAINS(LCASE(?il), LCASE({i})))'
         )
     query = "SELECT DISTINCT ?p WHERE { " + "\n".join(clauses) + " }"
     return {str(r.p) for r in store.query(query)}
@@ -178,14 +182,24 @@ def facts_for(store: GraphStore, passages: list[str]) -> dict[str, list[dict[str
     for row in store.query(FACTS_QUERY % values):
         out.setdefault(str(row.p), []).append({
             "iri": str(row.f), "label": str(row.label), "measure": str(row.cls).rsplit("#", 1)[-1],
-            "value": float(row.value), "year": _int(row.year), "year_end": _int(row.yearEnd),
+            "value": number(row.value), "year": _int(row.year), "year_end": _int(row.yearEnd),
             "per_year": bool(row.perYear.toPython()) if row.perYear is not None else False,
             "open_ended": bool(row.openEnded.toPython()) if row.openEnded is not None else False,
             "kind": str(row.kind) if row.kind is not None else None,
             "quote": str(row.quote) if row.quote is not None else None,
             "initiative": str(row.init) if row.init is not None else None,
             "initiative_label": str(row.initLabel) if row.initLabel is not None else None,
+            "uncertain": bool(row.uncertain.toPython()) if row.uncertain is not None else False,
+            "flags": [],
         })
+    doubtful = sorted({f["iri"] for facts in out.values() for f in facts if f["uncertain"]})
+    if doubtful:  # why each uncertain figure is uncertain (kg:parseFlag), to show beside it
+        flags: dict[str, list[str]] = {}
+        for row in store.query(FLAGS_QUERY % " ".join(f"<{f}>" for f in doubtful)):
+            flags.setdefault(str(row.f), []).append(str(row.flag))
+        for facts in out.values():
+            for f in facts:
+                f["flags"] = flags.get(f["iri"], [])
     return out
 
 
@@ -211,6 +225,6 @@ def search(store: GraphStore, index, query: str, k: int = 10, mode: str = "hybri
 
 
 def _titles(store: GraphStore) -> dict[str, str]:
-    return {str(r.key): str(r.t) for r in store.query("SELECT ?key ?t WHERE { ?d a kg:Document ; kg:sourceKey ?key ; dcterms:title ?t }")}
+    return {str(r.key): str(r.t) for r in store.query(f"SELECT ?key ?t WHERE {{ ?d a {V.Document} ; {V.sourceKey} ?key ; dcterms:title ?t }}")}
 
 

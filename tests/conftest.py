@@ -46,6 +46,24 @@ def corpus_store(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def corpus_checkpoint(corpus_store, tmp_path_factory):
+    """``corpus_checkpoint(name)`` → a new data directory holding the ingested corpus (a consistent RocksDB
+    checkpoint of the session graph and its kept texts), for apps and servers that open it themselves
+    while the session store stays open. Each call makes its own copy (no search index)."""
+    store, cfg, _ = corpus_store
+
+    def make(name: str) -> Path:
+        data = tmp_path_factory.mktemp(name) / "data"
+        data.mkdir()
+        store.native.flush()
+        store.native.backup(str(data / "graph"))
+        shutil.copytree(cfg.data_dir / "texts", data / "texts")
+        return data
+
+    return make
+
+
+@pytest.fixture(scope="session")
 def corpus_index(corpus_store):
     """The real search index (real default model) over the corpus graph; built once per session."""
     from search.service import build_index

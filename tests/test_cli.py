@@ -93,3 +93,23 @@ def test_eval_extraction_and_entities_write_results(data_dir, tmp_path):
     done = kg("eval", "entities", "--gold", str(gold), "--data-dir", str(data_dir), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "Cross-document links" in done.stdout
+
+
+def test_query_honours_from_and_the_dataset_options(data_dir):
+    """FROM scopes `kg query` to one document's graph (it used to count all five); --default-graph wins over FROM."""
+    graphs = kg("query", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?d a kg:Document } } ORDER BY ?g", "--format", "csv",
+                "--data-dir", str(data_dir))
+    first, last = [r["g"] for r in csv.DictReader(io.StringIO(graphs.stdout))][::4]
+    count = "SELECT (COUNT(DISTINCT ?d) AS ?n) {} WHERE {{ ?d a kg:Document }}"
+
+    def n(query: str, *options: str) -> str:
+        done = kg("query", query, "--format", "csv", "--data-dir", str(data_dir), *options)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.splitlines()[1]
+
+    assert n(count.format("")) == "5"
+    assert n(count.format(f"FROM <{first}>")) == "1"
+    assert n(count.format(f"FROM NAMED <{first}>")) == "0"
+    which = f"SELECT ?d FROM <{first}> WHERE {{ ?d a kg:Document }}"
+    assert n(which, "--default-graph", last).endswith(last.rsplit("/", 1)[-1])
+    assert n(count.format(""), "--named-graph", first) == "0"

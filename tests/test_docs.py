@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from kg.settings import SETTINGS, settings_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,3 +98,29 @@ def test_readme_has_five_worked_queries_and_the_actor_query_answers(corpus_store
     assert rows.get("Danske Regioner", 0) >= 5 and rows.get("KL", 0) >= 1
     for query in queries:  # every worked query runs and answers
         assert list(store.query(query)), query[:80]
+
+
+SOURCE_PACKAGES = ("kg", "ingest", "search", "kgdatadir", "api", "kgcli")
+
+
+def _kg_terms_written_in(path: Path) -> set[str]:
+    # kg:Name as a CURIE: not inside a longer name or an IRI (…psykiatri-kg:…, <kg:…>)
+    return set(re.findall(r"(?<![\w:<#-])kg:([A-Za-z][A-Za-z0-9]*)", path.read_text("utf-8")))
+
+
+@pytest.mark.parametrize("path", sorted(
+    [*(ROOT / "api" / "web" / "queries").glob("*.rq"), ROOT / "README.md", *(ROOT / "docs").glob("*.md"),
+     *(p for pkg in SOURCE_PACKAGES for p in (ROOT / pkg).rglob("*.py"))]), ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_kg_term_written_in_queries_docs_and_code_is_in_the_vocabulary(path):
+    """The example queries users copy, the docs and the code's docstrings name only terms vocab.ttl declares."""
+    from kg.namespace import _declared_terms, vocab_text
+
+    unknown = _kg_terms_written_in(path) - set(_declared_terms(vocab_text()))
+    assert not unknown, f"{path.relative_to(ROOT)} names kg: terms the vocabulary lacks: {sorted(unknown)}"
+
+
+def test_the_example_queries_use_vocabulary_terms():
+    """The check above does see the shipped example queries and their terms."""
+    examples = sorted((ROOT / "api" / "web" / "queries").glob("*.rq"))
+    assert len(examples) >= 5
+    assert {"MoneyAmount", "forInitiative"} <= set().union(*map(_kg_terms_written_in, examples))

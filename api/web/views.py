@@ -15,7 +15,9 @@ from rdflib import URIRef
 
 from kg import browse
 from kg.errors import NotFound, QueryError
+from kg.money import number
 from kg.namespace import KG
+from kg.sparql_build import V
 from kg.store import GraphStore
 
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
@@ -30,8 +32,12 @@ def _s(term: Any) -> str | None:
     return None if term is None else str(term)
 
 
-def _measure(curie: str) -> str:
-    return {"kg:MoneyAmount": "money", "kg:StaffFigure": "staff", "kg:Percentage": "percent"}.get(curie, "quantity")
+MEASURES = {KG.MoneyAmount: "money", KG.StaffFigure: "staff", KG.PercentFigure: "percent"}
+
+
+def _measure(cls: str) -> str:
+    """The page's mark type of a quantity class IRI: money, staff, percent, or quantity for any other."""
+    return MEASURES.get(URIRef(cls), "quantity")
 
 
 # --- document -------------------------------------------------------------------------------
@@ -39,13 +45,13 @@ def _measure(curie: str) -> str:
 def document_marks(store: GraphStore, data_dir: Path, doc_id: str) -> dict[str, Any]:
     """Where the document's facts stand in its repaired text (the text of ``GET /documents/{id}/text``).
 
-    Amounts, staff figures, percentages and initiatives come from the graph with their spans. Actors,
-    places and dates are stored per passage only, so they are found again in the same text by the same
-    extractors ingest ran, and kept when the graph holds them. Also the offsets where pages start.
+    Everything comes from the graph with its span: amounts, staff figures, percentages and initiatives
+    (``kg:charStart``/``kg:charEnd`` on the fact), and actors, places and dates (one ``kg:Mention`` per
+    place in the text where one is named, stored at ingest). Also the offsets where pages start.
+    Raises :class:`kg.errors.NotFound` when the document or its kept text is missing.
     """
-    from ingest.entities import extract_entities
-    from ingest.texts import load_text
     from ingest.repair import repair
+    from ingest.texts import load_text
 
     doc = _document(store, doc_id)
     stored = load_text(data_dir, doc_id)
@@ -58,26 +64,31 @@ def document_marks(store: GraphStore, data_dir: Path, doc_id: str) -> dict[str, 
     marks: dict[str, dict[str, Any]] = {}
     for r in _rows(store, f"""
             SELECT ?f ?t ?label ?start ?end ?value WHERE {{
-              ?f kg:inDocument {node} ; a ?t ; kg:charStart ?start ; kg:charEnd ?end .
-              OPTIONAL {{ ?f rdfs:label ?label }} OPTIONAL {{ ?f kg:value ?value }}
+              ?f {V.inDocument} {node} ; a ?t ; {V.charStart} ?start ; {V.charEnd} ?end .
+              OPTIONAL {{ ?f rdfs:label ?label }} OPTIONAL {{ ?f {V.value} ?value }}
             }} ORDER BY ?start"""):
         t = str(r.t)
         if t == str(KG.Initiative) or t in quantity_classes:
-            kind = "initiative" if t == str(KG.Initiative) else _measure(browse.curie(t))
+            kind = "initiative" if t == str(KG.Initiative) else _measure(t)
             old = marks.get(str(r.f))
             if old is None or old["type"] == "quantity":
                 marks[str(r.f)] = {"type": kind, "iri": str(r.f), "label": _s(r.label), "start": int(r.start),
-                                   "end": int(r.end), "value": float(r.value) if r.value is not None else None}
-    known = {str(r.e) for r in _rows(store, f"""
-        SELECT DISTINCT ?e WHERE {{ ?p kg:inDocument {node} ; kg:mentions ?e }}""")}
-    actors, places, dates = extract_entities(repaired.text)
+                                   "end": int(r.end), "value": number(r.value) if r.value is not None else None}
     out = list(marks.values())
-    for kind, mentions in (("actor", actors), ("place", places), ("date", dates)):
-        for m in mentions:
-            iri = str(m.iri)
-            if iri in known:
-                out.append({"type": kind, "iri": iri, "label": getattr(m, "name", None) or getattr(m, "label", None)
-                            or repaired.text[m.start:m.end], "start": m.start, "end": m.end, "value": None})
+    for r in _rows(store, f"""
+            SELECT ?e ?start ?end (SAMPLE(?name) AS ?label)
+                   (MAX(IF(EXISTS {{ ?e a prov:Agent }}, 3, IF(EXISTS {{ ?e a schema:Place }}, 2,
+                        IF(EXISTS {{ ?e a time:TemporalEntity }} || EXISTS {{ ?e a time:Instant }}
+                           || EXISTS {{ ?e a time:Interval }}, 1, 0)))) AS ?kind) WHERE {{
+              ?m a {V.Mention} ; {V.inDocument} {node} ; {V.mentionOf} ?e ; {V.charStart} ?start ; {V.charEnd} ?end .
+              OPTIONAL {{ ?e rdfs:label ?name }}
+            }} GROUP BY ?e ?start ?end ORDER BY ?start"""):
+        kind = {3: "actor", 2: "place", 1: "date"}.get(int(r.kind))
+        if kind is None:
+            continue
+        start, end = int(r.start), int(r.end)
+        out.append({"type": kind, "iri": str(r.e), "label": _s(r.label) or repaired.text[start:end], "start": start,
+                    "end": end, "value": None})
     out.sort(key=lambda m: (m["start"], -m["end"]))
     return {"id": doc_id, "iri": doc["iri"], "length": len(repaired.text),
             "pages": [{"offset": o, "page": p} for o, p in repaired.page_starts], "marks": out}
@@ -99,7 +110,7 @@ def initiative(store: GraphStore, iri: str) -> dict[str, Any]:
     node = URIRef(browse.resolve_iri(iri=iri)).n3()
     canon = _rows(store, f"""
         SELECT ?c ?label WHERE {{
-          {{ BIND({node} AS ?c) {node} a kg:CanonicalInitiative }} UNION {{ {node} owl:sameAs ?c . ?c a kg:CanonicalInitiative }}
+          {{ BIND({node} AS ?c) {node} a {V.CanonicalInitiative} }} UNION {{ {node} owl:sameAs ?c . ?c a {V.CanonicalInitiative} }}
           ?c rdfs:label ?label }} LIMIT 1""")
     if not canon:
         raise NotFound(f"{iri} is not an initiative in the graph; GET /initiatives lists them")
@@ -107,11 +118,11 @@ def initiative(store: GraphStore, iri: str) -> dict[str, Any]:
     members: dict[str, dict[str, Any]] = {}
     for r in _rows(store, f"""
             SELECT ?i ?label ?doc ?docId ?key ?title ?theme ?agreement ?agreementLabel ?page ?source WHERE {{
-              ?i owl:sameAs {c} ; rdfs:label ?label ; kg:inDocument ?doc .
-              ?doc dcterms:identifier ?docId ; kg:sourceKey ?key . OPTIONAL {{ ?doc dcterms:title ?title }}
-              OPTIONAL {{ ?i kg:theme ?theme }} OPTIONAL {{ ?i kg:initiativeSource ?source }}
-              OPTIONAL {{ ?i kg:partOfAgreement ?agreement OPTIONAL {{ ?agreement rdfs:label ?agreementLabel }} }}
-              OPTIONAL {{ ?i prov:wasDerivedFrom/kg:page ?page }}
+              ?i owl:sameAs {c} ; rdfs:label ?label ; {V.inDocument} ?doc .
+              ?doc dcterms:identifier ?docId ; {V.sourceKey} ?key . OPTIONAL {{ ?doc dcterms:title ?title }}
+              OPTIONAL {{ ?i {V.theme} ?theme }} OPTIONAL {{ ?i {V.initiativeSource} ?source }}
+              OPTIONAL {{ ?i {V.partOfAgreement} ?agreement OPTIONAL {{ ?agreement rdfs:label ?agreementLabel }} }}
+              OPTIONAL {{ ?i prov:wasDerivedFrom/{V.page} ?page }}
             }} ORDER BY ?key ?i"""):
         members.setdefault(str(r.i), {
             "iri": str(r.i), "label": str(r.label), "doc_id": str(r.docId), "doc_key": str(r.key),
@@ -124,8 +135,8 @@ def initiative(store: GraphStore, iri: str) -> dict[str, Any]:
         for r in _rows(store, f"""
                 SELECT DISTINCT ?i ?how ?a ?label WHERE {{
                   VALUES ?i {{ {values} }}
-                  {{ ?i kg:responsible|prov:wasAttributedTo ?a BIND("responsible" AS ?how) }}
-                  UNION {{ VALUES ?t {{ {actor_types} }} ?i prov:wasDerivedFrom ?p . ?p kg:mentions ?a . ?a a ?t .
+                  {{ ?i {V.responsible}|prov:wasAttributedTo ?a BIND("responsible" AS ?how) }}
+                  UNION {{ VALUES ?t {{ {actor_types} }} ?i prov:wasDerivedFrom ?p . ?p {V.mentions} ?a . ?a a ?t .
                            BIND("mentioned" AS ?how) }}
                   ?a rdfs:label ?label }} ORDER BY ?label"""):
             bucket = members[str(r.i)][str(r.how)]
@@ -138,15 +149,15 @@ def initiative(store: GraphStore, iri: str) -> dict[str, Any]:
 
 def money_years(store: GraphStore) -> list[int]:
     """Years that have money tied to an initiative."""
-    return [int(r.year) for r in _rows(store, """
-        SELECT DISTINCT ?year WHERE { ?f a kg:MoneyAmount ; kg:year ?year ; kg:forInitiative ?i } ORDER BY ?year""")]
+    return [int(r.year) for r in _rows(store, f"""
+        SELECT DISTINCT ?year WHERE {{ ?f a {V.MoneyAmount} ; {V.year} ?year ; {V.forInitiative} ?i }} ORDER BY ?year""")]
 
 
 def reconcile(flows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Warnings for one year's flows: shares that add up to more than the allocation, and shares of an
     initiative with no allocation found for that year."""
-    allocated: dict[tuple[int, str], float] = defaultdict(float)
-    shared: dict[tuple[int, str], float] = defaultdict(float)
+    allocated: dict[tuple[int, str], int | float] = defaultdict(int)  # whole kroner stay ints
+    shared: dict[tuple[int, str], int | float] = defaultdict(int)
     labels: dict[str, str] = {}
     for f in flows:
         key = (f["year"], f["initiative"])
@@ -171,14 +182,14 @@ def conflicts(store: GraphStore, year: int | None) -> list[dict[str, Any]]:
     """Money stated twice with different figures (``kg:conflictsWith``), in ``year`` if given."""
     where = f"FILTER(?year = {int(year)})" if year is not None else ""
     return [{"code": "conflicting-figures", "year": int(r.year), "a": str(r.a), "b": str(r.b),
-             "a_label": str(r.la), "b_label": str(r.lb), "a_dkk": float(r.va), "b_dkk": float(r.vb),
+             "a_label": str(r.la), "b_label": str(r.lb), "a_dkk": number(r.va), "b_dkk": number(r.vb),
              "a_quote": _s(r.qa), "b_quote": _s(r.qb), "initiative_label": _s(r.init)}
             for r in _rows(store, f"""
         SELECT ?a ?b ?year ?va ?vb ?la ?lb ?qa ?qb (SAMPLE(?il) AS ?init) WHERE {{
-          ?a kg:conflictsWith ?b ; a kg:MoneyAmount ; kg:value ?va ; rdfs:label ?la ; kg:year ?year .
-          ?b kg:value ?vb ; rdfs:label ?lb . FILTER(STR(?a) < STR(?b)) {where}
-          OPTIONAL {{ ?a kg:text ?qa }} OPTIONAL {{ ?b kg:text ?qb }}
-          OPTIONAL {{ ?a kg:forInitiative/owl:sameAs/rdfs:label ?il }}
+          ?a {V.conflictsWith} ?b ; a {V.MoneyAmount} ; {V.value} ?va ; rdfs:label ?la ; {V.year} ?year .
+          ?b {V.value} ?vb ; rdfs:label ?lb . FILTER(STR(?a) < STR(?b)) {where}
+          OPTIONAL {{ ?a {V.text} ?qa }} OPTIONAL {{ ?b {V.text} ?qb }}
+          OPTIONAL {{ ?a {V.forInitiative}/owl:sameAs/rdfs:label ?il }}
         }} GROUP BY ?a ?b ?year ?va ?vb ?la ?lb ?qa ?qb ORDER BY ?year ?a""")]
 
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from kg.errors import StoreError
-from kg.store.base import DOCUMENTS_QUERY, GraphStore, StoredDocument, Triple, _bind
+from kg.store.base import DOCUMENTS_QUERY, LOADED_QUERY, LOADED_REGISTRY, GraphStore, StoredDocument, Triple, _bind
 from kg.store.memory import MemoryStore
 from kg.store.oxigraph import OxigraphStore, _from_ox
 
-__all__ = ["DOCUMENTS_QUERY", "GraphStore", "MemoryStore", "OxigraphStore", "StoredDocument", "Triple", "_bind",
+__all__ = ["DOCUMENTS_QUERY", "LOADED_QUERY", "LOADED_REGISTRY", "GraphStore", "MemoryStore", "OxigraphStore", "StoredDocument", "Triple", "_bind",
            "_from_ox", "open_store"]
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
+from rdflib.query import Result
 
-from kg.errors import StoreError, StoreLocked
+from kg.dataset import QueryDataset
+from kg.errors import QueryError, StoreError, StoreLocked
+from kg.namespace import PREFIXES
 from kg.store.base import GraphStore, Triple, _bind
 
 
@@ -33,6 +36,8 @@ class OxigraphStore(GraphStore):
                 raise StoreLocked(path) from exc
             raise StoreError(f"{path}: cannot open the graph store ({exc})") from exc
         self._ds = _bind(Dataset(store=RdflibOxigraph(store=self._ox), default_union=True))
+        # the prefixes oxrdflib used to declare (rdflib's bound namespaces); kept so old queries still parse
+        self._prefixes = {p: str(ns) for p, ns in self._ds.namespaces() if p}
 
     @property
     def dataset(self) -> Dataset:
@@ -41,6 +46,34 @@ class OxigraphStore(GraphStore):
     @property
     def native(self):  # pyoxigraph.Store, for custom SPARQL functions and bulk work
         return self._ox
+
+    def query(self, sparql: str, prologue: bool = True, dataset: QueryDataset | None = None) -> Result:
+        """Straight to pyoxigraph, with the dataset :mod:`kg.dataset` gives (oxrdflib always asks for the
+        union, which overrides the query's FROM: Oxigraph issue 959); the result as rdflib's ``Result``."""
+        import pyoxigraph as ox
+
+        from kg.dataset import oxigraph_arguments
+
+        prefixes = self._prefixes | (PREFIXES if prologue else {})
+        try:
+            result = self._ox.query(sparql, prefixes=prefixes, **oxigraph_arguments(sparql, dataset))
+        except (SyntaxError, ValueError) as exc:
+            raise QueryError(f"SPARQL query failed: {exc}") from exc
+        except OSError as exc:  # pyoxigraph reports evaluation failures so
+            raise QueryError(f"SPARQL query failed: {exc}") from exc
+        if isinstance(result, ox.QueryBoolean):
+            out = Result("ASK")
+            out.askAnswer = bool(result)
+        elif isinstance(result, ox.QuerySolutions):
+            out = Result("SELECT")
+            out.vars = [Variable(v.value) for v in result.variables]
+            out.bindings = ({v: _from_ox(t) for v, t in zip(out.vars, row) if t is not None} for row in result)
+        else:
+            out = Result("CONSTRUCT")
+            out.graph = Graph()
+            for t in result:
+                out.graph.add((_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)))
+        return out
 
     def replace(self, graph: URIRef, triples: Iterable[Triple], drop: Iterable[URIRef] = ()) -> None:
         body = "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in triples)
@@ -90,6 +123,8 @@ def _from_ox(term):  # pyoxigraph term → rdflib term
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
+    if isinstance(term, ox.Triple):  # an RDF-star quoted triple, shown as text
+        return Literal(str(term))
     if term.language:
         return Literal(term.value, lang=term.language)
     return Literal(term.value, datatype=URIRef(term.datatype.value))

@@ -13,7 +13,13 @@ The store is named by a URL::
 
 Queries go through rdflib's :class:`~rdflib.plugins.stores.sparqlstore.SPARQLUpdateStore` conventions
 (SPARQL 1.1 Protocol, JSON results). The server's default graph must be the union of its named graphs
-(Virtuoso and QLever: always; Fuseki: ``tdb2:unionDefaultGraph true``).
+(Virtuoso and QLever: always; Fuseki: ``tdb2:unionDefaultGraph true``). A query's ``FROM`` /
+``FROM NAMED`` go to the server as written and a protocol dataset as ``default-graph-uri`` /
+``named-graph-uri``. Servers bend these rules in places (Virtuoso 7.2: with ``FROM`` alone ``GRAPH``
+still sees every graph, and ``default-graph-uri`` is merged with a query's ``FROM`` instead of replacing it), so before the
+first query with a dataset the store probes what the server honours (:meth:`SparqlStore.dataset_support`)
+and then either sends the query so that the server's answer is the SPARQL 1.1 one, or refuses it with
+:class:`~kg.errors.QueryRefused` saying why — never answers over a different dataset.
 
 **Atomic replace**: :meth:`SparqlStore.replace` first writes the new triples into a fresh staging graph
 (``…/id/staging/<uuid>``), then one update request drops the replaced graphs and ``MOVE``s the staging
@@ -23,6 +29,7 @@ dropped). While a document is being staged, union-graph queries can see its trip
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -32,15 +39,21 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 from rdflib import Dataset, Graph, URIRef
 from rdflib.query import Result
 
-from kg.errors import QueryError, StoreError
-from kg.namespace import KGR, sparql_prologue
-from kg.store.base import GraphStore, Triple, _bind
+from kg.dataset import STRIPPED, QueryDataset, check_iris, has_dataset_clause
+from kg.errors import QueryError, QueryRefused, StoreError
+from kg.namespace import KG, KGR, sparql_prologue
+from kg.store.base import LOADED_REGISTRY, GraphStore, Triple, _bind
 
 SCHEME = "sparql+"
 INSERT_BATCH = 1000  # triples per INSERT DATA request (Virtuoso's SPARQL compiler gives up near 5,000)
 TIMEOUT = 300.0
 OUR_GRAPHS = str(KGR["graph/"])  # every graph this project writes starts so; servers hold system graphs too
 STAGING = str(KGR["staging/"])
+KG_LOADED = str(KG.LoadedGraph)
+NO_GRAPH = str(KGR["probe/no-such-graph"])  # never written: a dataset made of it is empty
+ANYTHING = "{ { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+_GRAPH = re.compile(r"(?<![\w:?$\-.])GRAPH(?=\s|<|\?|\$|\{)", re.I)
+_FROM_NAMED = re.compile(r"(?<![\w:?$\-.])FROM\s+NAMED(?=\s|<)", re.I)
 
 
 @dataclass(frozen=True)
@@ -101,6 +114,7 @@ class SparqlStore(GraphStore):
         headers = {"Authorization": f"Bearer {self.endpoints.token}"} if self.endpoints.token else {}
         self._http = httpx.Client(timeout=timeout, auth=self.endpoints.auth, headers=headers)
         self._ds: Dataset | None = None
+        self._support: dict[str, bool] | None = None
         self.query("ASK { }", prologue=False)  # fail now, with the address, when the server is not there
 
     # --- HTTP -----------------------------------------------------------------------------------
@@ -124,9 +138,41 @@ class SparqlStore(GraphStore):
         if r.status_code >= 300:
             raise StoreError(f"SPARQL update on {self.endpoints.update} failed ({r.status_code}): {r.text[:500]}")
 
-    def query(self, sparql: str, prologue: bool = True) -> Result:
+    def query(self, sparql: str, prologue: bool = True, dataset: QueryDataset | None = None) -> Result:
+        """Run a query on the server; ``dataset`` goes as ``default-graph-uri`` / ``named-graph-uri``."""
         text = (sparql_prologue() + sparql) if prologue else sparql
-        r = self._post(self.endpoints.query, "query", data={"query": text},
+        check_iris(dataset)
+        given = dataset is not None and dataset.given
+        if given or has_dataset_clause(sparql):
+            dataset = self._plan(sparql, dataset if given else None)
+        return self._query(text, dataset)
+
+    def _plan(self, sparql: str, dataset: QueryDataset | None) -> QueryDataset | None:
+        """The protocol dataset to send so the server's answer is SPARQL 1.1's; QueryRefused when it cannot be."""
+        support = self.dataset_support()
+        where = f"the SPARQL server at {self.endpoints.query}"
+        bare = STRIPPED.sub(" ", sparql)
+        if dataset is None:  # the query's own FROM / FROM NAMED
+            if not support["from"]:
+                raise QueryRefused(f"{where} ignores FROM / FROM NAMED, so this query would see every graph; "
+                                   "run it on the embedded store, or without FROM")
+            if not _FROM_NAMED.search(bare) and _GRAPH.search(bare) and not support["from_hides_named"]:
+                raise QueryRefused(f"{where} lets GRAPH see every graph when the query has FROM but no FROM NAMED "
+                                   "(SPARQL 1.1: none); add FROM NAMED <…> for the graphs GRAPH may visit")
+            return None
+        if not support["protocol"]:
+            raise QueryRefused(f"{where} ignores default-graph-uri / named-graph-uri; use FROM / FROM NAMED instead")
+        if has_dataset_clause(sparql) and not support["protocol_overrides"]:
+            raise QueryRefused(f"{where} does not let default-graph-uri / named-graph-uri override the query's "
+                               "FROM / FROM NAMED; give the dataset one way, not both")
+        # an empty side is said with a graph that does not exist: servers read a missing side as "all graphs"
+        return QueryDataset(dataset.default_graphs or (NO_GRAPH,), dataset.named_graphs or (NO_GRAPH,))
+
+    def _query(self, text: str, dataset: QueryDataset | None = None) -> Result:
+        form = {"query": text}
+        if dataset is not None and dataset.given:
+            form |= {"default-graph-uri": list(dataset.default_graphs), "named-graph-uri": list(dataset.named_graphs)}
+        r = self._post(self.endpoints.query, "query", data=form,
                        headers={"Accept": "application/sparql-results+json, application/n-triples;q=0.9"})
         if r.status_code >= 400:
             raise QueryError(f"SPARQL query failed on {self.endpoints.query} ({r.status_code}): {r.text[:500]}")
@@ -137,6 +183,35 @@ class SparqlStore(GraphStore):
         if media in ("application/sparql-results+json", "application/json"):
             return Result.parse(BytesIO(r.content), format="json")
         return Result.parse(BytesIO(r.content), content_type=media)
+
+    def dataset_support(self) -> dict[str, bool]:
+        """What the server does with datasets, probed with ASK queries (once, when it holds data).
+
+        * ``from``: FROM / FROM NAMED of a graph that does not exist leave nothing to see;
+        * ``protocol``: so do default-graph-uri / named-graph-uri;
+        * ``from_hides_named``: FROM alone leaves no named graph to GRAPH;
+        * ``protocol_overrides``: default-graph-uri replaces the query's FROM (Virtuoso merges the two).
+
+        On a server without any triple every answer is empty whatever the dataset: everything is
+        reported as supported, and the probe runs again next time.
+        """
+        if self._support is not None:
+            return self._support
+        rows = list(self._query("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1"))
+        if not rows:
+            return {"from": True, "protocol": True, "from_hides_named": True, "protocol_overrides": True}
+        some = str(rows[0][0])
+        none = QueryDataset((NO_GRAPH,), (NO_GRAPH,))
+        self._support = {
+            "from": not self._query(f"ASK FROM <{NO_GRAPH}> FROM NAMED <{NO_GRAPH}> {ANYTHING}").askAnswer,
+            "protocol": not self._query(f"ASK {ANYTHING}", none).askAnswer,
+            "from_hides_named": not self._query(f"ASK FROM <{some}> {{ GRAPH ?g {{ ?s ?p ?o }} }}").askAnswer,
+            # overriding is neither ignoring the protocol's graphs nor merging the query's with them
+            "protocol_overrides": bool(self._query(f"ASK FROM <{NO_GRAPH}> FROM NAMED <{NO_GRAPH}> {{ ?s ?p ?o }}",
+                                                   QueryDataset((some,), (NO_GRAPH,))).askAnswer)
+            and not self._query(f"ASK FROM <{some}> {ANYTHING}", none).askAnswer,
+        }
+        return self._support
 
     # --- the GraphStore contract ------------------------------------------------------------------
     @property
@@ -187,8 +262,9 @@ class SparqlStore(GraphStore):
             self.update(drops)
 
     def graphs(self) -> list[URIRef]:
-        rows = self.query(f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{OUR_GRAPHS}")) }}',
-                          prologue=False)
+        """Our graphs (under ``kgr:graph/``) and the graphs ``kg load`` put here; not the server's own."""
+        rows = self.query(f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{OUR_GRAPHS}") '
+                          f'|| EXISTS {{ GRAPH <{LOADED_REGISTRY}> {{ ?g a <{KG_LOADED}> }} }}) }}', prologue=False)
         return sorted(URIRef(str(r[0])) for r in rows)
 
     def graph(self, name: URIRef) -> Graph:
@@ -217,8 +293,8 @@ class SparqlStore(GraphStore):
                 yield s, p, o, g
 
     def __len__(self) -> int:
-        rows = self.query(f'SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{OUR_GRAPHS}")) }}',
-                          prologue=False)
+        rows = self.query(f'SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{OUR_GRAPHS}") '
+                          f'|| EXISTS {{ GRAPH <{LOADED_REGISTRY}> {{ ?g a <{KG_LOADED}> }} }}) }}', prologue=False)
         return int(next(iter(rows))[0])
 
     def close(self) -> None:

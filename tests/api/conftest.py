@@ -16,15 +16,9 @@ MAX_ROWS = 100
 
 
 @pytest.fixture(scope="session")
-def api_data(corpus_store, tmp_path_factory) -> Path:
+def api_data(corpus_checkpoint) -> Path:
     """The ingested corpus (graph and texts) copied, so apps can open it themselves while the session store is open."""
-    store, cfg, _ = corpus_store
-    data = tmp_path_factory.mktemp("api") / "data"
-    data.mkdir()
-    store.native.flush()
-    store.native.backup(str(data / "graph"))  # a consistent RocksDB checkpoint
-    shutil.copytree(cfg.data_dir / "texts", data / "texts")
-    return data
+    return corpus_checkpoint("api")
 
 
 def make_config(data_dir: Path, **settings):

@@ -79,7 +79,11 @@ def test_cors_is_off_by_default(client):
 
 
 def test_body_limit_applies_to_every_endpoint(client):
-    assert_problem(client.post("/documents", content=b"x" * 1_200_000), 413, "request body over")
+    assert_problem(client.post("/sparql", content=b"x" * 1_200_000), 413, "request body over")
+    assert_problem(client.post("/search", content=b"x" * 1_200_000), 413, "request body over")
+    # document uploads have their own, larger limit (the upload_max_mb setting, 50 MB by default)
+    assert_problem(client.post("/documents", content=b"x", headers={"content-length": str(51 * 1024 * 1024)}),
+                   413, "request body over")
 
 
 def test_lifespan_opens_and_closes_the_store(tmp_path, api_data):
@@ -101,7 +105,7 @@ def test_lifespan_opens_and_closes_the_store(tmp_path, api_data):
 
 def test_missing_store_is_a_clear_error(tmp_path):
     from kg.errors import StoreError
-    from kg.sparql_service import check_store
+    from kg.sparql import check_store
 
     with pytest.raises(StoreError, match="run `kg ingest"):
         check_store(make_config(tmp_path / "empty"))

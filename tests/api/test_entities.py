@@ -118,13 +118,14 @@ def test_documents_as_csv(client):
                      client.get("/documents", headers={"Accept": "text/csv"})):
         assert response.headers["content-type"] == "text/csv; charset=utf-8"
         assert response.headers["content-disposition"] == 'attachment; filename="documents.csv"'
-        rows = list(csv.DictReader(io.StringIO(response.text)))
+        assert response.content.startswith(b"\xef\xbb\xbf")  # for Excel
+        rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
         assert [r["key"] for r in rows] == EXPECTED_KEYS
         assert rows[4]["publisher"] == "Region Hovedstaden" and int(rows[4]["passages"]) > 10
         assert list(rows[0]) == ["id", "key", "title", "publisher", "kind", "date", "pages", "sections", "passages",
                                  "facts", "iri"]
     paged = client.get("/documents", params={"format": "csv", "limit": 2, "offset": 3})
-    assert [r["key"] for r in csv.DictReader(io.StringIO(paged.text))] == EXPECTED_KEYS[3:5]
+    assert [r["key"] for r in csv.DictReader(io.StringIO(paged.content.decode("utf-8-sig")))] == EXPECTED_KEYS[3:5]
 
 
 def test_a_document_with_its_sections_in_order(client, doc_ids):
@@ -200,4 +201,4 @@ def test_lists_are_empty_without_such_resources(tmp_path):
     with TestClient(create_app(make_config(data), sparql_workers=1)) as c:
         for path in ("/initiatives", "/actors"):
             assert c.get(path).json() == {"total": 0, "offset": 0, "limit": 100, "next_offset": None, "items": []}
-            assert c.get(path, params={"format": "csv"}).text == "iri,label,types,incoming\r\n"
+            assert c.get(path, params={"format": "csv"}).text == "\ufeffiri,label,types,incoming\r\n"  # BOM, header

@@ -34,9 +34,12 @@ def test_flows_per_year_with_csv(client):
     rows = {(f["initiative_label"], f["kind"]): f["dkk"] for f in body["flows"]}
     assert rows[("Tryghedspakke for medarbejdere", "share")] == 15_600_000
     r = client.get("/money/flows", params={"year": 2025, "format": "csv"})
-    table = list(csv.DictReader(io.StringIO(r.text)))
+    assert r.content.startswith(b"\xef\xbb\xbf")  # the UTF-8 byte-order mark Excel needs for æ, ø, å
+    table = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert r.headers["content-type"].startswith("text/csv") and table
     assert all(row["year"] == "2025" for row in table)
+    lift = [row for row in table if row["initiative_label"] == "Løft på tidligere FL"]
+    assert [row["dkk"] for row in lift] == ["1147000000"]  # whole kroner, not "1147000000.0"
 
 
 def test_trail_carries_reconciliation_flags_and_payers(client):
@@ -59,5 +62,6 @@ def test_reconciliations_endpoint_lists_mismatches_with_csv(client):
     assert body["reconciliations"] and all(r["status"] == "mismatch" for r in body["reconciliations"])
     assert all(r["stated"] - r["computed"] == r["difference"] for r in body["reconciliations"])
     r = client.get("/money/reconciliations", params={"format": "csv"})
-    table = list(csv.DictReader(io.StringIO(r.text)))
+    table = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert all(row[k].lstrip("-").isdigit() for row in table for k in ("stated", "computed", "difference"))
     assert {"balanced", "rounding", "mismatch"} <= {row["status"] for row in table}

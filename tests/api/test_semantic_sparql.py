@@ -93,3 +93,20 @@ def test_ask_shows_the_initiatives_an_actor_leads(search_client):
     assert len(rows) >= 3
     assert sum("DR" in r["initiativeLabel"] for r in rows) >= 3  # headings ending "(DR)", "(DR og KL)"
     assert "Danske Regioner" in shown["description"]
+
+
+def test_similarity_queries_follow_the_dataset(search_client):
+    """FROM and default-graph-uri narrow a kgf:similarity query as any other (was: always the union)."""
+    docs = [d for d in search_client.get("/documents").json()["items"]]
+    graph = {d["id"]: f"https://w3id.org/psykiatri-kg/id/graph/{d['id']}" for d in docs}
+    iri = {d["id"]: d["iri"] for d in docs}
+    query = """SELECT DISTINCT ?doc {} WHERE {{
+      ?passage a kg:Passage ; kg:inDocument ?doc . BIND(kgf:similarity(?passage, "tvang i psykiatrien") AS ?score)
+      FILTER(?score > 0.5) }}"""
+    docs_of = lambda rows: sorted(r["doc"] for r in rows)  # noqa: E731
+    assert docs_of(sparql_rows(search_client, query.format(""))) == sorted(iri.values())
+    first, last = docs[0]["id"], docs[-1]["id"]
+    assert docs_of(sparql_rows(search_client, query.format(f"FROM <{graph[first]}>"))) == [iri[first]]
+    r = search_client.get("/sparql", params={"query": query.format(f"FROM <{graph[first]}>"),
+                                             "default-graph-uri": graph[last]}, headers={"accept": "text/csv"})
+    assert docs_of(csv.DictReader(io.StringIO(r.text))) == [iri[last]]

@@ -110,18 +110,29 @@ def test_default_format_is_sparql_json_and_accept_q_values_are_honoured(client):
     assert sparql(client, TITLES).headers["content-type"].startswith("text/turtle")
 
 
+def test_a_range_with_q_0_rules_its_type_out_even_under_a_wildcard(client):
+    refused_json = "application/sparql-results+json;q=0, */*;q=0.5"  # JSON would win on our order otherwise
+    assert sparql(client, KEYS, refused_json).headers["content-type"] == "application/sparql-results+xml"
+    assert sparql(client, TITLES, "text/turtle;q=0, */*").headers["content-type"] == "application/rdf+xml"
+
+
 def test_format_parameter_overrides_accept(client):
     response = sparql(client, KEYS, "application/sparql-results+json", format="tsv")
     assert response.headers["content-type"].startswith("text/tab-separated-values")
     assert sparql(client, KEYS, format="text/csv").headers["content-type"].startswith("text/csv")
 
 
-def test_unfit_formats_are_refused_with_406_or_400(client):
+def test_unfit_formats_are_refused_with_406_and_unknown_names_fall_back_to_accept(client):
     assert_problem(sparql(client, KEYS, "text/turtle"), 406, "SELECT", "application/sparql-results+json")
     assert_problem(sparql(client, KEYS, "image/png"), 406, "image/png")
     assert_problem(sparql(client, KEYS, format="turtle"), 406, "cannot be turtle")
-    assert_problem(sparql(client, "ASK {}", "text/csv"), 406, "ASK")
-    assert_problem(sparql(client, KEYS, format="yaml"), 400, "unknown format 'yaml'")
+    assert_problem(sparql(client, TITLES, format="csv"), 406, "CONSTRUCT result cannot be csv")
+    unknown = sparql(client, KEYS, "text/tab-separated-values", format="yaml")  # nobody's name: Accept decides
+    assert unknown.status_code == 200 and unknown.headers["content-type"].startswith("text/tab-separated-values")
+    assert unknown.text.splitlines()[0] == "?key\t?title"
+    # ASK as CSV and TSV: the boolean alone (pyoxigraph writes it; rdflib cannot)
+    assert sparql(client, "ASK { ?d a kg:Document }", "text/csv").text == "true"
+    assert sparql(client, "ASK { ?d a kg:Nothing }", format="tsv").text == "false"
 
 
 # --- protocol ---------------------------------------------------------------------------------
@@ -209,7 +220,7 @@ def test_slow_query_times_out_with_a_problem_within_about_the_limit(client):
 
 def test_timeout_kills_the_worker_and_a_fresh_one_takes_its_place(api_data):
     from kg.errors import QueryTimeout
-    from kg.sparql_service import ProcessRunner, SparqlRequest
+    from kg.sparql import ProcessRunner, SparqlRequest
 
     runner = ProcessRunner(api_data / "graph", timeout=0.5, max_rows=10, workers=1)
     try:
@@ -292,7 +303,7 @@ def test_update_errors_are_problems(writable):
 
 def test_timeout_in_thread_mode_answers_in_time(writable):
     """A writable server runs queries in threads: the answer comes at the limit, though pyoxigraph finishes
-    the count (about 3 s of work here) in the background, as kg/sparql_service.py documents."""
+    the count (about 3 s of work here) in the background, as kg/sparql/ documents."""
     values = " ".join(str(i) for i in range(36))
     slow = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"VALUES ?v{k} {{ {values} }}" for k in range(5)) + " }"
     started = time.monotonic()

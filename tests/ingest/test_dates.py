@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-import spacy
 from rdflib import Literal, URIRef
 from rdflib import namespace as ns
 from rdflib.namespace import RDF, RDFS
@@ -107,12 +106,40 @@ def test_interval_triples():
     assert len(triples) == 10
 
 
-def test_component():
-    import ingest.entities  # noqa: F401  (registers kg_dates)
 
-    nlp = spacy.blank("da")
-    nlp.add_pipe("kg_dates")
-    doc = nlp("Planen blev vedtaget den 19. november 2019 og gælder 2020-2022.")
-    assert [(s.text, s.kb_id_) for s in doc.spans["dates"]] == [
-        ("19. november 2019", "2019-11-19"), ("2020-2022", "2020-01-01--2022-12-31")]
-    assert [d.kind for d in doc._.dates] == ["day", "range"]
+# ------------------------------------------------------------------ issue 15: the document's own dates
+from rdflib.namespace import XSD  # noqa: E402
+
+from ingest.document_dates import document_date, document_dates  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("text", "offset_of", "day", "how"),
+    [
+        ("Aalborg, 3. november 2020\n\nHospitalet får 30 mio. kr. næste år.", "3. nov", "2020-11-03", "dateline"),
+        ("Notat\n\nDato: 14. marts 2023\n\nSagsnr.: 23-1187", "14. marts", "2023-03-14", "field"),
+        ("Mødedato: 23.08.2017, kl. 11:00", "23.08", "2017-08-23", "field"),
+        ("Publiceret 12. januar 2022\n\nKommunerne bruger", "12. jan", "2022-01-12", "field"),
+        ("Referat\ntil\nmødet i Hospitalsudvalget\nden 11. juni 2019 kl. 14:00", "11. juni", "2019-06-11", "meeting"),
+        ("Forretningsudvalgets beslutning den 17. juni 2025:", "17. juni", "2025-06-17", "meeting"),
+    ],
+)
+def test_document_dates(text, offset_of, day, how):
+    (found,) = document_dates(text)
+    assert (found.offset, found.date.isoformat(), found.how) == (text.index(offset_of), day, how)
+
+
+def test_a_date_in_prose_is_no_document_date():
+    assert document_dates("Regionsrådet vedtog den 19. november 2019 planen for 2020-2022.") == []
+
+
+def test_the_manifest_hint_and_its_precision():
+    assert document_date("Ingen dato her.", "2023-05").literal() == Literal("2023-05", datatype=XSD.gYearMonth)
+    assert document_date("Ingen dato her.", "2025").literal() == Literal("2025", datatype=XSD.gYear)
+    assert document_date("Ingen dato her.", "2024-2025") is None  # a range names no one date
+    assert document_date("Dato: 1. maj 2024", "2023").date.isoformat() == "2024-05-01"  # the text wins
+
+
+def test_school_year_is_an_interval():
+    (d,) = extract_dates("i skoleåret 2024/25")
+    assert (d.begin.isoformat(), d.end_date.isoformat(), d.label) == ("2024-08-01", "2025-07-31", "skoleåret 2024/25")

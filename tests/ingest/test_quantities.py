@@ -46,12 +46,21 @@ def test_triples_of_a_money_amount():
         (IRI, KG.openEnded, Literal(False, datatype=XSD.boolean)),
         (IRI, KG.perYear, Literal(False, datatype=XSD.boolean)),
         (IRI, KG.fromTable, Literal(False, datatype=XSD.boolean)),
+        (IRI, KG.uncertain, Literal(False, datatype=XSD.boolean)),
         (IRI, KG.charStart, Literal(13, datatype=XSD.integer)),
         (IRI, KG.charEnd, Literal(25, datatype=XSD.integer)),
         (IRI, KG.text, Literal("Der afsættes ca. 7,0 mio. kr. i 2024.")),
         (IRI, KG.inDocument, DOC),
         (IRI, PROV.wasDerivedFrom, PASSAGE),
     }
+
+
+def test_a_flagged_figure_is_uncertain_and_says_why():
+    q = Quantity(start=0, end=3, raw="3,5", measure="money", value=Decimal(3_500_000), unit_text="mio. kr.",
+                 flags=("unit-far-away", "sign-unplaced"))
+    g = set(q.triples(IRI, DOC))
+    assert (IRI, KG.uncertain, Literal(True, datatype=XSD.boolean)) in g
+    assert {o for s, p, o in g if p == KG.parseFlag} == {KG.UnitFarAway, KG.SignUnplaced}
 
 
 def test_triples_of_a_table_cell_and_a_staff_figure():

@@ -81,3 +81,40 @@ def test_manifest_and_discovery(tmp_path, corpus_dir):
     assert [p.relative_to(tmp_path).as_posix() for p in discover([tmp_path])] == ["sub/x.txt"]
     with pytest.raises(ReadError, match="no such file"):
         list(discover([tmp_path / "missing"]))
+
+
+def two_column_prose(path: Path) -> tuple[Path, list[str]]:
+    """A newsletter page: a full-width title, then two columns of prose side by side (sentences wrapped over lines)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    left = ("Regionen åbner i foråret et nyt akutteam for unge. Teamet kan rykke ud hele døgnet og samarbejder "
+            "med kommunernes socialpsykiatri om den videre plan for hver enkelt ung.")
+    right = ("Samtidig udvides den psykiatriske skadestue med fire pladser. Ventetiden skal ned under en time, "
+             "og personalet får et fælles kursus i konfliktnedtrapning.")
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("Helvetica-Bold", 14)
+    c.drawString(56, 790, "Nyt fra psykiatrien")
+    for x, text in ((56, left), (310, right)):
+        words, line, y = text.split(), "", 760
+        c.setFont("Helvetica", 10)
+        for word in words:
+            if c.stringWidth(f"{line} {word}".strip(), "Helvetica", 10) > 220:
+                c.drawString(x, y, line)
+                line, y = word, y - 13
+            else:
+                line = f"{line} {word}".strip()
+        c.drawString(x, y, line)
+    c.showPage()
+    c.save()
+    return path, [left, right]
+
+
+def test_two_text_columns_are_read_one_after_the_other(tmp_path):
+    from ingest.repair import repair
+
+    pdf, (left, right) = two_column_prose(tmp_path / "nyhedsbrev.pdf")
+    text = " ".join(repair(read_document(pdf).raw).text.split())
+    assert text.startswith("Nyt fra psykiatrien")
+    assert left in text and right in text  # each column's sentences whole, not interleaved line by line
+    assert text.index(left) < text.index(right)

@@ -117,3 +117,38 @@ def test_unicode_decomposed_letters_are_composed():
     r = repair(raw)
     assert r.text.endswith("årligt")
     assert raw[r.offsets[r.text.index("årligt")]] == "a"
+
+
+def _mojibake(text: str) -> str:
+    """``text`` as it looks after UTF-8 was read as Windows-1252 and saved again."""
+    return text.encode("utf-8").decode("cp1252")
+
+
+def test_mojibake_is_fixed_with_ftfy_and_spans_map_back_to_the_damaged_source():
+    clean = "Økonomiudvalget giver 3½ mio. kr. til børne- og ungdomspsykiatrien i 2026 – og 2\u00a0500\u00a0000 kr. i 2027."
+    raw = "Indledning\n\n" + _mojibake(clean) + "\n"
+    r = repair(raw)
+    assert r.text.startswith("Indledning") and r.text.endswith("\n" + clean)
+    assert len(r.offsets) == len(r.text) + 1
+    assert list(r.offsets) == sorted(r.offsets)
+    start = r.text.index("3½ mio. kr.")
+    a, b = r.raw_span(start, start + len("3½ mio. kr."))
+    assert raw[a:b] == "3Â½ mio. kr."
+    start = r.text.index("børne")
+    a, b = r.raw_span(start, start + len("børne"))
+    assert raw[a:b] == "bÃ¸rne"
+    assert r.fixes == ["mojibake fixed with ftfy on 1 line (UTF-8 that had been read as sloppy-windows-1252)"]
+    assert fixed(clean) == clean and repair(clean).fixes == []  # clean text is left alone
+
+
+def test_ligatures_and_soft_hyphens_at_line_ends():
+    r = repair("Med ﬁnansloven for 2026 gives midler til efter\u00ad\nuddannelse og ﬂere psykologer.")
+    assert r.text == "Med finansloven for 2026 gives midler til efteruddannelse og flere psykologer."
+    assert r.fixes == ["2 ligatures expanded with ftfy (fix_latin_ligatures)",
+                       "1 soft hyphen (U+00AD) at line ends removed and the split words rejoined"]
+
+
+def test_digit_groups_keep_their_no_break_spaces_and_two_column_rows_stay_apart():
+    r = repair("Mio. kr. 2025 2026\nDrift 1\u00a0250 1\u00a0300\nHusleje ÷0,5 ÷0,5\nI alt 1\u00a0249,5 1\u00a0299,5")
+    assert r.text.splitlines() == ["Mio. kr. 2025 2026", "Drift 1\u00a0250 1\u00a0300", "Husleje ÷0,5 ÷0,5",
+                                   "I alt 1\u00a0249,5 1\u00a0299,5"]

@@ -109,7 +109,7 @@ def test_tabel1_period_column_and_right_aligned_row(repaired):
 @pytest.mark.parametrize("repaired", [False, True], ids=["raw", "repaired"])
 def test_regional_funding_tables(repaired):
     everything = extracted(MINUTES, repaired)
-    facts = [q for q in everything if q.from_table and q.price_level == "25-pl"]
+    facts = [q for q in everything if q.from_table and q.price_level == "2025-pl"]  # "25-pl" in the header
     by_row = rows(facts)
     assert by_row["2.2 Botilbudsteams"][0] == (2024, 62_100_000)
     assert by_row["4 Kvalitetsgrupper."] == [(y, 1_500_000) for y in (2023, 2024, 2025, 2026)]
@@ -142,7 +142,7 @@ def test_headers():
     found = find_headers(text)
     assert [(h.unit, h.price_level, h.columns, h.remarks) for h in found] == [
         ("Mio. kr.", "2024-pl", [(2024, None), (2025, None), (2026, None)], False),
-        ("mio. kr.", "25-pl", [(2025, None), (2026, None)], True),
+        ("mio. kr.", "2025-pl", [(2025, None), (2026, None)], True),  # "25-pl" as the full year
     ]
 
 

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from ingest.eval_amounts import format_report, score_amounts, standin_repair
+from ingest.eval_amounts import format_report, score_amounts
 
 GOLD = [
     {"id": "A1", "doc": "001_x.txt", "amount_dkk": 7000000, "raw": "7,0", "year": 2024, "year_end": None,
@@ -70,5 +70,35 @@ def test_format_report(gold_path):
     assert "- A1 001 '7,0' 2024" in report
 
 
-def test_standin_repair():
-    assert standin_repair("anbefa-\nlinger om 24,8 \nmio.kr.\nNy linje") == "anbefalinger om 24,8 mio.kr.\nNy linje"
+
+def test_year_agreement_stated_apart_from_inferred(tmp_path):
+    gold = [
+        {"id": "S1", "doc": "d.txt", "amount_dkk": 5, "raw": "5 kr.", "year": 2024, "year_end": None, "open_ended": False,
+         "per_year": False, "quote": "5 kr. i 2024"},
+        {"id": "S2", "doc": "d.txt", "amount_dkk": 6, "raw": "6 kr.", "year": 2025, "year_end": 2027, "open_ended": False,
+         "per_year": True, "quote": "6 kr. årligt i 2025-27"},
+        {"id": "S3", "doc": "d.txt", "amount_dkk": 7, "raw": "7 kr.", "year": 2024, "year_end": None, "open_ended": False,
+         "per_year": False, "quote": "7 kr. på FL24"},
+        {"id": "I1", "doc": "d.txt", "amount_dkk": 8, "raw": "8 kr.", "year": 2021, "year_end": None, "open_ended": False,
+         "per_year": False, "quote": "8 kr. næste år", "basis": "relativeToDocumentDate"},
+        {"id": "I2", "doc": "d.txt", "amount_dkk": 9, "raw": "9 kr.", "year": 2026, "year_end": None, "open_ended": False,
+         "per_year": False, "quote": "9 kr. til skolerne"},
+        {"id": "N1", "doc": "d.txt", "amount_dkk": 10, "raw": "10 kr.", "year": None, "year_end": None,
+         "open_ended": False, "per_year": False, "quote": "10 kr."},
+        {"id": "N2", "doc": "d.txt", "amount_dkk": 11, "raw": "11 kr.", "year": None, "year_end": None,
+         "open_ended": False, "per_year": False, "quote": "11 kr."},
+    ]
+    path = tmp_path / "amounts.jsonl"
+    path.write_text("\n".join(json.dumps(g) for g in gold) + "\n", encoding="utf-8")
+    facts = [dict(fact("d.txt", 5, 2024), year_basis="stated"), dict(fact("d.txt", 6, 2025), year_basis="stated"),
+             dict(fact("d.txt", 7, 2024), year_basis="stated"), dict(fact("d.txt", 8, None)),
+             dict(fact("d.txt", 9, 2026), year_basis="fromHeading"), dict(fact("d.txt", 10, 2020), year_basis="stated")]
+    m = score_amounts(facts, path)
+    years = m["years"]["by_basis"]
+    assert (years["stated"]["year_agrees"], years["stated"]["period_agrees"], years["stated"]["amount_found"]) == (3, 2, 3)
+    assert (years["inferred"]["year_agrees"], years["inferred"]["amount_found"], years["inferred"]["gold"]) == (1, 2, 2)
+    assert years["inferred: relativeToDocumentDate"]["year_agrees"] == 0
+    assert (years["none"]["year_agrees"], years["none"]["amount_found"], years["none"]["gold"]) == (0, 1, 2)
+    assert m["years"]["gold_basis_to_found_basis"]["inferred → fromHeading"] == 1
+    assert "| stated | 3 | 3 | 1.000 (3) | 0.667 (2) |" in format_report(m)
+    assert "kind agreement" not in format_report(m)  # these gold rows have no kind

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.eval_entities import corpus_entities, format_report, gold_names, main, norm, score_entities, top_actors
+from ingest.eval_entities import corpus_entities, format_report, gold_names, norm, score_entities, top_actors
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLD = [
@@ -81,8 +81,26 @@ def test_corpus_meets_targets():
     assert set(names[1:4]) == {"regionerne", "Psykiatriens Hus i Aalborg", "Danske Regioner"}
 
 
-def test_main_prints_report(capsys):
-    assert main(["--top", "3"]) == 0
-    out = capsys.readouterr().out
-    assert out.startswith("Entity recall")
-    assert "The 3 actors mentioned most often:" in out
+
+def test_organisation_precision_judges_only_what_the_gold_can_judge(tmp_path):
+    rows = [
+        {"id": "E1", "doc": "a.txt", "type": "organisation", "name": "Region Hovedstaden", "aliases": [],
+         "quote": "Region Hovedstaden og Sundhedsstyrelsen har aftalt"},
+        {"id": "E2", "doc": "b.txt", "type": "organisation", "name": "Sundhedsstyrelsen", "aliases": [], "quote": "x"},
+        {"id": "E3", "doc": "c.txt", "type": "organisation", "name": "Byrådet", "aliases": [], "quote": "y",
+         "exhaustive": True},
+    ]
+    path = tmp_path / "entities.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    found = [
+        entity("a.txt", "organisation", "kgr/actor/rh", "Region Hovedstadens", "Region Hovedstaden"),
+        entity("a.txt", "organisation", "kgr/actor/sst", "Sundhedsstyrelsen"),  # vouched by b.txt's record
+        entity("a.txt", "organisation", "kgr/actor/x", "Forvaltningen"),  # not in any quote: not judged
+        entity("a.txt", "organisation", "kgr/actor/regionerne", "regionerne"),  # a collective: left out
+        entity("c.txt", "organisation", "kgr/actor/byr", "Byrådet (Frederikssund Kommune)", "Byrådet"),
+        entity("c.txt", "organisation", "kgr/actor/adm", "Administrationen"),  # exhaustive document: wrong
+    ]
+    texts = {"c.txt": "Administrationen indstiller, at Byrådet godkender."}
+    p = score_entities(found, path, texts)["organisation_precision"]
+    assert (p["right"], p["judged"], p["unjudged"], p["wrong"]) == (3, 4, 1, ["c.t Administrationen"])
+    assert "  organisation   0.75  (3/4)" in format_report(score_entities(found, path, texts))

@@ -30,6 +30,7 @@ from tests.kg.test_store import (  # the same contract as the embedded stores  #
     G1,
     G2,
     doc,
+    test_dataset_follows_sparql_1_1,
     test_failed_replace_changes_nothing,
     test_query_has_prefixes_and_union_default_graph,
     test_replace_and_documents,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import time
@@ -18,14 +17,9 @@ SPARQL_TIMEOUT = 2.0
 
 
 @pytest.fixture(scope="session")
-def served_data(corpus_store, tmp_path_factory) -> Path:
-    store, cfg, _ = corpus_store
-    data = tmp_path_factory.mktemp("served") / "data"
-    data.mkdir()
-    store.native.flush()
-    store.native.backup(str(data / "graph"))
-    shutil.copytree(cfg.data_dir / "texts", data / "texts")
-    return data
+def served_data(corpus_checkpoint) -> Path:
+    """The ingested corpus in a data directory of its own, for the served app."""
+    return corpus_checkpoint("served")
 
 
 def free_port() -> int:

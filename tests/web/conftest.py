@@ -28,15 +28,9 @@ def _config(data: Path, cfg, **settings):
 
 
 @pytest.fixture(scope="session")
-def web_graph(corpus_store, tmp_path_factory) -> Path:
+def web_graph(corpus_checkpoint) -> Path:
     """The ingested corpus (graph checkpoint and texts) copied for apps of its own."""
-    store, cfg, _ = corpus_store
-    data = tmp_path_factory.mktemp("web") / "data"
-    data.mkdir()
-    store.native.flush()
-    store.native.backup(str(data / "graph"))
-    shutil.copytree(cfg.data_dir / "texts", data / "texts")
-    return data
+    return corpus_checkpoint("web")
 
 
 @pytest.fixture(scope="session")

@@ -108,8 +108,9 @@ def test_the_money_view_draws_the_diagram_and_the_table(visit, live_server):
     assert first() == max(f["dkk"] for f in flows)
     csv = v.page.get_by_role("link", name="Hent CSV")
     response = v.page.request.get(v.base + csv.get_attribute("href"))
-    assert response.ok and response.text().splitlines()[0].startswith("year,payer,initiative_label")
-    assert len(response.text().strip().splitlines()) == len(flows) + 1
+    assert response.ok and response.body().startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
+    assert response.body().decode("utf-8-sig").splitlines()[0].startswith("year,payer,initiative_label")
+    assert len(response.body().decode("utf-8-sig").strip().splitlines()) == len(flows) + 1
     checks = api(live_server, "/web/money/checks", year=2025)
     assert v.page.locator("section.warnings li.warning").count() == len(checks["warnings"])
     v.shot("money-2025")
@@ -145,6 +146,19 @@ def test_a_document_shows_pages_and_highlighted_facts(visit, live_server):
     assert v.page.locator(".doctext .page-marker").count() == len(marks["pages"]) > 1
     assert v.page.locator(".doctext .mark.actor").count() > 0
     v.shot("document-highlights", full_page=False)
+
+
+def test_question_words_are_marked_as_whole_words_and_never_function_words(visit):
+    """"til" (a function word) is never marked, and "del" does not mark the "del" inside "andel"."""
+    v = visit()
+    v.go()
+    marked = v.page.evaluate("""async () => {
+        const dom = await import("/static/js/dom.js");
+        const parts = dom.highlight("Et tilbud til en andel af midlerne; en del af Tilbuddet og DEL 2.",
+                                    "Hvor stor en del går til tilbud?");
+        return parts.map((p) => (typeof p === "string" ? p : `[${p.textContent}]`)).join("");
+    }""")
+    assert marked == "Et [tilbud] til en andel af midlerne; en [del] af Tilbuddet og [DEL] 2."
 
 
 def test_english_and_a_phone_screen(visit):

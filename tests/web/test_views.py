@@ -49,6 +49,29 @@ def test_document_marks_point_at_the_facts_in_the_text(web_client):
     assert web_client.get("/entities", params={"iri": entity["iri"]}).status_code == 200
 
 
+def test_entity_marks_come_from_the_stored_mentions_not_a_new_extraction(web_client, monkeypatch):
+    """Actors, places and dates are highlighted from the kg:Mention spans stored at ingest: a page view runs
+    no extractor, and the spans are exactly the ones the extractors found in the kept text."""
+    import ingest.entities
+    from ingest.entities import extract_entities
+
+    docs = web_client.get("/documents").json()["items"]
+    doc = max(docs, key=lambda d: d["facts"])
+    text = web_client.get(f"/documents/{doc['id']}/text").json()["text"]
+    actors, places, dates = extract_entities(text)
+    expected = {(kind, m.start, m.end, str(m.iri))
+                for kind, found in (("actor", actors), ("place", places), ("date", dates)) for m in found}
+
+    def no_extraction(*args, **kwargs):
+        raise AssertionError("document_marks re-ran entity extraction")
+
+    monkeypatch.setattr(ingest.entities, "extract_entities", no_extraction)
+    marks = web_client.get(f"/web/documents/{doc['id']}/marks").json()["marks"]
+    got = {(m["type"], m["start"], m["end"], m["iri"]) for m in marks if m["type"] in {"actor", "place", "date"}}
+    assert {k for k, *_ in got} == {"actor", "place", "date"}
+    assert got == expected
+
+
 def test_unknown_document_and_initiative_are_problems(web_client):
     r = web_client.get("/web/documents/nope/marks")
     assert r.status_code == 404 and r.headers["content-type"] == "application/problem+json"
@@ -107,3 +130,27 @@ def test_examples_need_both_titles(tmp_path):
 
     with pytest.raises(QueryError, match="# en:"):
         views.examples(tmp_path)
+
+
+def test_a_percentage_is_marked_as_a_percentage(tmp_path):
+    """A text's percentage (kg:PercentFigure) is marked 'percent' on the document page, not a plain quantity."""
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from ingest.pipeline import ingest_paths
+    from kg.settings import load_config
+    from kg.store import open_store
+
+    text = tmp_path / "corpus" / "status.txt"
+    text.parent.mkdir()
+    text.write_text("Status for psykiatrien\n\nVentetiden i børne- og ungdomspsykiatrien er faldet med 25 % i 2024. "
+                    "Regionen har afsat 10 mio. kr. til flere behandlere.\n", encoding="utf-8")
+    config = load_config({"data_dir": tmp_path / "data", "store": "oxigraph", "update_token": ""})
+    with open_store(config.store, config.data_dir) as store:
+        assert not ingest_paths([text.parent], store, config).failed
+    with TestClient(create_app(config)) as client:
+        doc = client.get("/documents").json()["items"][0]
+        body = client.get(f"/documents/{doc['id']}/text").json()["text"]
+        marks = client.get(f"/web/documents/{doc['id']}/marks").json()["marks"]
+    shown = {body[m["start"]:m["end"]]: m["type"] for m in marks if m["type"] in ("percent", "money", "quantity")}
+    assert shown == {"25 %": "percent", "10 mio. kr.": "money"}

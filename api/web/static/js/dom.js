@@ -69,13 +69,26 @@ export function announce(text) {
   if (status) status.textContent = text;
 }
 
-/** Mark the words of ``query`` (3+ letters) inside ``text``: a list of text nodes and <mark>s. */
+/** Function words of Danish and English questions: never highlighted (they carry no topic). */
+export const STOP_WORDS = new Set((
+  "alle andre anden andet at blev blive bliver da de dem den denne der deres det dette dig din dit du efter eller en " +
+  "end er et for fra få får har have hende hun hvad hvem hver hvilke hvilken hvis hvor hvordan hvornår hvorfor hvor " +
+  "ikke ind jeg jer kan kun kunne man mange med meget men mere mig min mine mod må ned noget nogle nu når og også om " +
+  "op os over på sig sin sine skal skulle som så sådan til under ud var vi vil ville være været " +
+  "about all and any are been but can did does for from had has have her his how into its more much not of " +
+  "off our out per she than that the their them then there these they this those was were what when where which " +
+  "who whom why will with would you your"
+).split(" "));
+
+/** Mark the words of ``query`` inside ``text``: whole words only (never inside another word, so "til" does not
+ * mark "tilbud"), 3+ letters, no function words (:data:`STOP_WORDS`). Returns text nodes and <mark>s. */
 export function highlight(text, query) {
   const words = [...new Set((query.toLowerCase().match(/[\p{L}\p{N}]{3,}/gu) || []))]
+    .filter((w) => !STOP_WORDS.has(w))
     .sort((a, b) => b.length - a.length)
     .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
   if (!words.length) return [text];
-  const re = new RegExp(`(${words.join("|")})`, "giu");
+  const re = new RegExp(`(?<![\\p{L}\\p{N}])(${words.join("|")})(?![\\p{L}\\p{N}])`, "giu");
   return text.split(re).map((part, i) => (i % 2 ? h("mark", {}, part) : part));
 }
 
@@ -94,6 +107,11 @@ export function documents() {
     });
   }
   return documentsPromise;
+}
+
+/** Forget the fetched document list (after a document was added or removed). */
+export function forgetDocuments() {
+  documentsPromise = null;
 }
 
 /** A table whose column headers sort it (click or Enter); ``columns``: [{key, label, render?, numeric?}]. */

@@ -65,6 +65,12 @@ function sourcesView(top, byKey, language) {
   ];
 }
 
+// a figure the parser was unsure of (kg:uncertain) is never shown as plain fact: its flags say why
+function uncertain(f, language) {
+  return f.uncertain ? h("span", { class: "warn uncertain", title: (f.flags || []).join(", ") },
+    ` ⚠ ${language ? tIn(language, "fact.uncertain") : t("fact.uncertain")}${f.flags && f.flags.length ? ` (${f.flags.join(", ")})` : ""}`) : null;
+}
+
 function answerView(answer, byKey, q) {
   const out = [];
   const facts = answer.facts || [];
@@ -79,7 +85,7 @@ function answerView(answer, byKey, q) {
       h("h2", { id: "answer-h" }, t("ask.answer")),
       h("p", { class: "amount" },
         h("span", { class: "value", "data-value": top.value, "data-testid": "answer-amount" }, top.amount_text || dkk(top.value)),
-        " ", h("span", { class: "period" }, top.period)),
+        " ", h("span", { class: "period" }, top.period), uncertain(top, language)),
       top.initiative_label ? h("p", { class: "initiative" }, `${tIn(language, "ask.initiative")}: `, top.initiative_label) : null,
       top.quote ? h("blockquote", { lang: "da" }, highlight(top.quote, q)) : null,
       source(top.document, top.page, top.doc_key, byKey, { passage: top.passage, fact: top.iri }),
@@ -87,7 +93,7 @@ function answerView(answer, byKey, q) {
     if (facts.length > 1) {
       out.push(h("section", { class: "facts" }, h("h2", {}, t("ask.otherFacts")),
         h("ul", {}, facts.slice(1, 6).map((f) => h("li", {},
-          h("strong", { "data-value": f.value }, dkk(f.value)), " ", f.period,
+          h("strong", { "data-value": f.value }, dkk(f.value)), " ", f.period, uncertain(f),
           f.initiative_label ? ` — ${f.initiative_label}` : "",
           byKey[f.doc_key] ? [" (", h("a", { href: docLink(byKey[f.doc_key].id, { passage: f.passage, fact: f.iri }) },
             `${byKey[f.doc_key].title || f.doc_key}${f.page ? `, ${t("page")} ${f.page}` : ""}`), ")"] : "")))));

@@ -62,9 +62,11 @@ function factLink(f, byKey) {
   const text = factText(f);
   const title = `${f.quote || f.label} — ${f.document}${f.page ? `, ${t("page")} ${f.page}` : ""}`;
   const warn = f.conflicts_with.length ? h("span", { class: "warn", title: t("init.conflicts", { n: 1 }) }, " ⚠") : null;
+  const doubt = f.uncertain ? h("span", { class: "warn uncertain", title: `${t("fact.uncertain")}: ${f.flags.join(", ")}` },
+    ` (${t("fact.uncertain")})`) : null;
   const node = doc ? h("a", { href: docLink(doc.id, { fact: f.iri }), title, "data-value": f.value }, text)
     : h("span", { title, "data-value": f.value }, text);
-  return h("span", { class: "fact" }, node, warn);
+  return h("span", { class: "fact" }, node, warn, doubt);
 }
 
 function yearLabel(f) {
