@@ -244,7 +244,10 @@ def eval_ask(
     )
     from search.service import open_index
 
-    paths = [gold / "questions.jsonl"] + ([dev / "questions.jsonl"] if dev is not None and (dev / "questions.jsonl").exists() else [])
+    from search.split import FRESH_FILE
+
+    paths = [gold / "questions.jsonl"] + [dev / name for name in ("questions.jsonl", FRESH_FILE)
+                                          if dev is not None and (dev / name).exists()]
     with _errors():
         cfg = _config(data_dir, store, config)
         with open_store(cfg.store, cfg.data_dir) as graph_store:

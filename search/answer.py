@@ -109,6 +109,12 @@ def rank_facts(store: GraphStore, index, q: Question, hits: list, allowed: set[s
     return Ranked(q, ranked, x, answers)
 
 
+def question_hits(index, question: str, allowed: set[str] | None, k: int = 6) -> list:
+    """The hybrid hits an answer starts from (first page ordered by best sentence), deep enough for
+    :data:`PASSAGE_DEPTH` and for ``k`` groups of near-duplicates; the same list for answering and fitting."""
+    return rerank(index, question, index.search(question, k=max(PASSAGE_DEPTH, k * DEPTH_FACTOR), filter=allowed))
+
+
 def top_distinct(sims: dict[str, float], n: int) -> list[str]:
     """IRIs with one of the ``n`` highest distinct similarities, best first (facts sharing a sentence —
     the cells of one table row — tie and count once)."""
@@ -203,7 +209,7 @@ def answer_question(store: GraphStore, index, question: str, k: int = 6, filters
     """The answer to ``question`` from the graph and the index (see the module docstring)."""
     q = understand(question, graph_actors(store), index.translator)
     allowed = allowed_passages(store, filters or SearchFilters())
-    hits = rerank(index, question, index.search(question, k=max(PASSAGE_DEPTH, k * DEPTH_FACTOR), filter=allowed))
+    hits = question_hits(index, question, allowed, k)
     passages = results(store, group_hits(hits, passage_groups(index), index.record)[:k])
     understood = {"lang": q.lang, "measure": q.measure, "years": sorted(q.years), "from_year": q.from_year,
                   "doc_years": sorted(q.doc_years), "doc_cues": sorted(q.doc_cues),

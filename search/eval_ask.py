@@ -8,8 +8,8 @@ Questions are the amount questions (``kind`` amount or trace) of ``eval/gold`` a
   says "no amount" counts as a miss for both;
 * with ``"answerable": false``: right when the answer says no fact matches (``no_match``).
 
-Figures are reported per language (da, en, all) and per split (fit, held-out, all;
-:mod:`search.split`). :func:`fit_scorer` fits :mod:`search.rank`'s weights on the *fit* split only.
+Figures are reported per language (da, en, all) and per split (fit, held-out, fresh, all;
+:mod:`search.split`; "fresh" is ``eval/dev/questions_heldout2.jsonl``, all held out). :func:`fit_scorer` fits :mod:`search.rank`'s weights on the *fit* split only.
 """
 
 from __future__ import annotations
@@ -21,20 +21,21 @@ from typing import Any
 import numpy as np
 
 from kg.store import GraphStore
-from search.answer import answer_question, rank_facts
+from search.answer import answer_question, question_hits, rank_facts
 from search.factgraph import graph_actors
 from search.question import understand
 from search.rank import Scorer, fit, leave_one_out
 from search.service import SearchFilters, allowed_passages
-from search.split import FIT, HELDOUT, split_of
+from search.split import FIT, FRESH, FRESH_FILE, HELDOUT, question_split
 
 LANGS = ("da", "en", "all")
 L2 = 10.0  # strong pull towards search.rank.PRIOR_WEIGHTS (see fit_scorer)
-SPLITS = (FIT, HELDOUT, "all")
+SPLITS = (FIT, HELDOUT, FRESH, "all")
 
 
 def load_ask_questions(paths: Iterable[Path | str]) -> list[dict[str, Any]]:
-    """The amount questions of the given ``questions.jsonl`` files (answerable or marked unanswerable)."""
+    """The amount questions of the given ``questions*.jsonl`` files (answerable or marked unanswerable);
+    those of :data:`search.split.FRESH_FILE` get ``"split": "fresh"`` (never fitted on)."""
     import json
 
     out = []
@@ -45,6 +46,8 @@ def load_ask_questions(paths: Iterable[Path | str]) -> list[dict[str, Any]]:
                     continue
                 q = json.loads(line)
                 if q.get("kind") in ("amount", "trace") and (q.get("answer_amount_dkk") is not None or q.get("answerable") is False):
+                    if Path(path).name == FRESH_FILE:
+                        q["split"] = FRESH
                     out.append(q)
     return out
 
@@ -68,7 +71,7 @@ def evaluate_ask(store: GraphStore, index, questions: Sequence[dict[str, Any]], 
             continue
         a = answer_question(store, index, q["question"], scorer=scorer)
         values = [round(f["value"]) for f in a.facts[:top]]
-        rows.append({"id": q["id"], "lang": q["lang"], "split": split_of(q["id"]), "answerable": answerable,
+        rows.append({"id": q["id"], "lang": q["lang"], "split": question_split(q), "answerable": answerable,
                      "top1": bool(values) and values[0] in gold, "topk": bool(gold & set(values)),
                      "no_match": a.no_match, "first": values, "gold": sorted(gold), "answer": a.answer})
     summary: dict[str, dict[str, dict[str, float]]] = {}
@@ -102,7 +105,7 @@ def format_ask_report(r: dict[str, Any]) -> str:
               f"(top-1) and the gold amount among the first {k} distinct answers (top-{k})."), "",
              f"| split | n da | top-1 da | top-{k} da | n en | top-1 en | top-{k} en | n all | top-1 all | top-{k} all |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    names = {FIT: "fit", HELDOUT: "held-out", "all": "all"}
+    names = {FIT: "fit", HELDOUT: "held-out", FRESH: "fresh (second held-out set)", "all": "all"}
     for split, by_lang in r["summary"].items():
         cells = []
         for lang in LANGS:
@@ -122,10 +125,10 @@ def fit_examples(store: GraphStore, index, questions: Sequence[dict[str, Any]]) 
     out = []
     for q in questions:
         gold = gold_amounts(q)
-        if not gold or split_of(q["id"]) != FIT:
+        if not gold or question_split(q) != FIT:
             continue
         question = understand(q["question"], actors, index.translator)
-        hits = index.search(q["question"], k=20, filter=allowed)
+        hits = question_hits(index, q["question"], allowed)
         ranked = rank_facts(store, index, question, hits, allowed)
         y = np.array([round(f["value"]) in gold for f in ranked.facts], dtype=bool)
         out.append((ranked.x, y))
@@ -142,7 +145,7 @@ def fit_scorer(store: GraphStore, index, questions: Sequence[dict[str, Any]], l2
     """
     examples = fit_examples(store, index, questions)
     scorer = fit(examples, l2=l2)
-    n = sum(1 for q in questions if gold_amounts(q) and split_of(q["id"]) == FIT)
+    n = sum(1 for q in questions if gold_amounts(q) and question_split(q) == FIT)
     with_gold = sum(1 for _, y in examples if y.any())
     return Scorer(scorer.weights, {
         "fitted_on": f"{n} fit-split amount questions ({with_gold} with the gold amount among the candidates)",
