@@ -19,6 +19,7 @@ Passages are grouped with their near-duplicates (:mod:`search.dedup`).
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,7 +96,7 @@ def rank_facts(store: GraphStore, index, q: Question, hits: list, allowed: set[s
     best = set(top_distinct({f["iri"]: sims.get(f["iri"], -1.0) for f in cands}, BY_SENTENCE))
     cands = [f for f in cands if f["iri"] in best or f["iri"] in retrieved]
     ranks = {h.iri: h.rank for h in hits[:PASSAGE_DEPTH]}
-    ctx = Context(sims, index.similarities(q.text), ranks, document_info(store), label_sims)
+    ctx = Context(sims, index.similarities(q.text), ranks, document_info(store), label_sims, term_weights(q, index))
     x = features(q, cands, ctx)
     scores = scorer.scores(x)
     for f, s, row in zip(cands, scores, x, strict=True):
@@ -157,6 +158,14 @@ def corpus_words(index) -> CorpusWords:
         return CorpusWords(len(index.records), df, money_df)
 
     return index.sidecar("corpus_words", count)
+
+
+def term_weights(q: Question, index) -> dict[str, float]:
+    """Inverse document frequency of each target word of ``q`` over the indexed passages,
+    ``log((N + 1) / (df + 1))`` (prefix matches count, as in :meth:`CorpusWords.count`): "psykiatri",
+    in most passages, weighs little beside "opfølgning" or "spiseforstyrrelser"."""
+    words = corpus_words(index)
+    return {t: math.log((words.passages + 1) / (words.count(t, words.df) + 1)) for t in q.terms}
 
 
 def unsupported_words(q: Question, index) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -15,7 +15,10 @@
   for a part, never for the 175 million;
 * the **target**: ``actors`` — IRIs of the graph's actors (``rdfs:label``/``skos:altLabel``) named in
   the question or in its glossary translation, and ``terms`` — the remaining content words as
-  Danish stems (the glossary translates English words where it can; the encoder does the rest).
+  Danish stems (the glossary translates English words where it can; the encoder does the rest),
+  without words that name the document rather than the money's purpose (:data:`NOT_TARGET`:
+  "aftalen", "bilag", "budget", "Danske Regioners oversigt", month names). A year after a month
+  ("January 2025") dates a meeting or a document and is a ``doc_years`` year.
 
 Cue words are data-like constants below, each list in both languages; they name measures and
 document kinds, never particular initiatives.
@@ -63,10 +66,22 @@ DOC_CUES: dict[str, re.Pattern[str]] = {
     "plan": re.compile(r"\b(?:\w*plan(?:en)?|strategy)\b", re.IGNORECASE),
 }
 
+# Words that name the document or its kind, not what the money is for ("the agreement's budget annex",
+# "Danske Regioners oversigt", "udvalgets sag"), and month names (a date of a meeting or an agreement):
+# left out of the target words, so they do not pull towards whichever figure sits in such a document.
+# "plan" is not among them: plans are also what money is for ("Handlingsplan for …").
+MONTH_NAMES = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+               "november", "december", "january", "february", "march", "may", "june", "july", "october")
+NOT_TARGET = re.compile(
+    "|".join(DOC_CUES[k].pattern for k in ("agreement", "budget", "table", "minutes", "status"))
+    + r"|\b(?:økonomi\w*|" + "|".join(MONTH_NAMES) + r")\b", re.IGNORECASE)
+# "januar 2025", "January 2025", "1. februar 2024": a year after a month dates an event or a document
+MONTH_YEAR = re.compile(r"\b(?:" + "|".join(MONTH_NAMES) + r")\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+
 _NUMBER = re.compile(r"(\d{1,3}(?:[.,]\d{3})*(?:[.,]\d+)?)\s*(mia\.?|mia|milliard\w*|billion|bn|mio\.?|millioner|million|m)\b", re.IGNORECASE)
 
 # Words that say an amount is asked for, or how; not what it is for. Danish and English.
-STOP = frozenset(["hvad", "hvor", "meget", "mange", "hvilke", "hvilken", "hvilket", "hvem", "der", "er", "og", "i", "af", "til", "for", "den", "det", "de", "en", "et", "med", "på", "som", "om", "fra", "blev", "bliver", "var", "har", "have", "skal", "kan", "vil", "sig", "sin", "sine", "ifølge", "efter", "frem", "samt", "eller", "men", "når", "mellem", "hvordan", "hvorfor", "nogle", "alle", "andre", "anden", "andet", "også", "kun", "ikke", "ved", "under", "over", "mod", "hos", "what", "how", "much", "many", "does", "did", "do", "the", "of", "to", "for", "in", "and", "is", "are", "was", "were", "a", "an", "which", "who", "whom", "whose", "with", "from", "by", "on", "at", "as", "per", "each", "every", "that", "this", "these", "those", "be", "been", "being", "it", "its", "their", "there", "they", "according", "into", "than", "afsættes", "afsat", "afsætte", "afsatte", "mio", "kr", "kroner", "millioner", "million", "beløb", "beløbet", "penge", "pengene", "midler", "midlerne", "året", "år", "årligt", "årlige", "årlig", "om", "fik", "får", "modtager", "modtog", "gik", "går", "givet", "gives", "sat", "stor", "store", "del", "bid", "andel", "andelen", "samlet", "samlede", "alt", "i_alt", "total", "koster", "kostede", "koste", "budget", "budgettet", "money", "funding", "funds", "fund", "year", "years", "annual", "yearly", "much", "receive", "receives", "received", "get", "gets", "got", "set", "aside", "stort", "større", "største", "giver", "gav", "give", "gives", "given", "meant", "mean", "more", "most", "mere", "mest", "bruges", "brugt", "brug", "spent", "used", "ifølge", "according", "new", "ny", "nye", "dets", "dens", "deres", "hans", "hendes", "allocated", "allocate", "allocation", "budgeted", "cost", "costs", "dkk", "share", "part", "total", "amount", "amounts", "spent", "spend", "used"])
+STOP = frozenset(["hvad", "hvor", "meget", "mange", "hvilke", "hvilken", "hvilket", "hvem", "der", "er", "og", "i", "af", "til", "for", "den", "det", "de", "en", "et", "med", "på", "som", "om", "fra", "blev", "bliver", "var", "har", "have", "skal", "kan", "vil", "sig", "sin", "sine", "ifølge", "efter", "frem", "samt", "eller", "men", "når", "mellem", "hvordan", "hvorfor", "nogle", "alle", "andre", "anden", "andet", "også", "kun", "ikke", "ved", "under", "over", "mod", "hos", "what", "how", "much", "many", "does", "did", "do", "the", "of", "to", "for", "in", "and", "is", "are", "was", "were", "a", "an", "which", "who", "whom", "whose", "with", "from", "by", "on", "at", "as", "per", "each", "every", "that", "this", "these", "those", "be", "been", "being", "it", "its", "their", "there", "they", "according", "into", "than", "afsættes", "afsat", "afsætte", "afsatte", "mio", "kr", "kroner", "millioner", "million", "beløb", "beløbet", "penge", "pengene", "midler", "midlerne", "året", "år", "årligt", "årlige", "årlig", "om", "fik", "får", "modtage", "modtager", "modtages", "modtog", "tildelt", "tildeles", "gik", "går", "givet", "gives", "sat", "stor", "store", "del", "bid", "andel", "andelen", "samlet", "samlede", "alt", "i_alt", "total", "koster", "kostede", "koste", "budget", "budgettet", "money", "funding", "funds", "fund", "year", "years", "annual", "yearly", "much", "receive", "receives", "received", "get", "gets", "got", "set", "aside", "stort", "større", "største", "giver", "gav", "give", "gives", "given", "meant", "mean", "more", "most", "mere", "mest", "bruges", "brugt", "brug", "spent", "used", "ifølge", "according", "new", "ny", "nye", "dets", "dens", "deres", "hans", "hendes", "allocated", "allocate", "allocation", "budgeted", "cost", "costs", "dkk", "share", "part", "total", "amount", "amounts", "spent", "spend", "used"])
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
 MONTHS = frozenset(["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"])
@@ -141,6 +156,19 @@ def overlap(terms: Iterable[str], stems: Iterable[str]) -> int:
     return n
 
 
+def weighted_overlap(terms: Iterable[str], stems: Iterable[str], weights: dict[str, float] | None = None) -> float:
+    """The share of ``terms`` that match ``stems`` (as in :func:`overlap`), each term counted with its
+    weight (e.g. its inverse document frequency: a word every passage has says little about which
+    figure is meant). Without weights every term counts 1; 0.0 when the terms weigh nothing."""
+    terms = list(terms)
+    stems = set(stems)
+    weight = (lambda t: weights.get(t, 1.0)) if weights is not None else (lambda t: 1.0)
+    total = sum(weight(t) for t in terms)
+    if total <= 0:
+        return 0.0
+    return sum(weight(t) for t in terms if overlap([t], stems)) / total
+
+
 def stated_amounts(text: str) -> frozenset[int]:
     """Amounts written in the question, in whole kroner ("51,6 mio." → 51600000, "175 million" → 175000000)."""
     out = set()
@@ -193,10 +221,13 @@ def understand(text: str, actors: Iterable[Actor] = (), glossary: Glossary | Non
         # are left out of the target words (names and numbers, written with capitals or digits, stay)
         unknown = {w for w in t.kept if w[:1].islower()}
         names_kept = english_names(text, t)
-    doc_years = {int(a or b) for a, b in DOC_YEAR.findall(text)}
-    years = {int(y) for y in YEAR.findall(text)}
+    # a year that dates a document or a meeting is no money year, unless it is also written elsewhere
+    # ("the January 2025 agreement …, how much in 2025": 2025 is both)
+    dating = [(m.start(g), m.end(g)) for rx in (DOC_YEAR, MONTH_YEAR) for m in rx.finditer(text)
+              for g in range(1, (rx.groups or 0) + 1) if m.group(g)]
+    doc_years = {int(text[a:b]) for a, b in dating}
+    money_years = {int(m.group(0)) for m in YEAR.finditer(text) if (m.start(), m.end()) not in dating}
     from_years = [int(y) for y in FROM_YEAR.findall(text)]
-    money_years = years - doc_years if years - doc_years else set()
     actor_list = list(actors)
     named = actors_named(text, actor_list)
     if translated:
@@ -227,7 +258,7 @@ def understand(text: str, actors: Iterable[Actor] = (), glossary: Glossary | Non
         doc_cues=frozenset(k for k, rx in DOC_CUES.items() if rx.search(text)),
         stated_amounts=stated_amounts(text),
         actors=named,
-        terms=content_stems(_strip_names(source, names)) - content_stems(" ".join(names)),
+        terms=content_stems(NOT_TARGET.sub(" ", _strip_names(source, names))) - content_stems(" ".join(names)),
         translated=translated,
         unknown=frozenset(unknown),
         words=tuple(dict.fromkeys(w for w in specific if w.lower() not in {n.lower() for n in names})),

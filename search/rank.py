@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from search.question import DOC_CUES, Question, content_stems, overlap
+from search.question import DOC_CUES, Question, content_stems, weighted_overlap
 
 WEIGHTS_FILE = Path(__file__).with_name("data") / "rank_weights.json"
 SIM_UNIT = 0.05  # e5 cosines crowd into 0.7-0.9: a gap of 0.05 is one unit
@@ -34,8 +34,8 @@ FEATURES: tuple[str, ...] = (
     "label_gap",        # (cos(question, the fact's initiative label) - best among candidates) / SIM_UNIT
     "passage_gap",      # (cos(question, fact's passage) - best among candidates) / SIM_UNIT, ≤ 0
     "retrieved",        # 1 / rank of the fact's passage in the hybrid search (0 beyond the depth)
-    "lex_initiative",   # share of the question's target words found in the initiative's label
-    "lex_sentence",     # share found in the fact's sentence
+    "lex_initiative",   # share of the question's target words found in the initiative's label (idf-weighted)
+    "lex_sentence",     # share found in the fact's sentence (idf-weighted)
     "year_exact",       # the question names the fact's (first) year
     "year_covered",     # a named year lies inside the fact's period without being its first year
     "year_other",       # the question names years, the fact's period holds none of them
@@ -80,6 +80,7 @@ class Context:
     passage_ranks: Mapping[str, int]  # passage IRI → 1-based hybrid rank
     documents: Mapping[str, Any]  # source key → search.factgraph.DocumentInfo
     label_sims: Mapping[str, float] = field(default_factory=dict)  # fact IRI → cos(question, its initiative label)
+    term_weights: Mapping[str, float] | None = None  # question term → weight (idf over the passages); None: all 1
 
 
 def _doc_cues(doc: Any) -> frozenset[str]:
@@ -130,8 +131,8 @@ def features(q: Question, facts: Sequence[Mapping[str, Any]], ctx: Context) -> n
         row[col["retrieved"]] = 1.0 / rank if rank else 0.0
         if terms:
             init = content_stems(" ".join(filter(None, [f.get("initiative_label"), f.get("parent_label")])))
-            row[col["lex_initiative"]] = overlap(terms, init) / len(terms)
-            row[col["lex_sentence"]] = overlap(terms, content_stems(f.get("quote") or "")) / len(terms)
+            row[col["lex_initiative"]] = weighted_overlap(terms, init, ctx.term_weights)
+            row[col["lex_sentence"]] = weighted_overlap(terms, content_stems(f.get("quote") or ""), ctx.term_weights)
         first, last = _years(f)
         if q.years:
             if first is None:

@@ -40,7 +40,7 @@ def test_an_english_question_is_read_through_the_glossary():
     assert q.lang == "en" and q.per_year
     assert [a.label for a in q.actors] == ["Region Hovedstaden"]  # via "capital region" → Region Hovedstaden
     assert q.translated is not None and "Region Hovedstaden" in q.translated
-    assert q.terms == {"krise", "kriser", "plan", "modtag"}  # the glossary's Danish words; "Capital" was translated
+    assert q.terms == {"krise", "kriser", "plan"}  # the glossary's Danish words ("receive" → "modtage" says how, not what); "Capital" was translated
     q = understand("How much does the Capital Region spend on horse therapy in Aalborg?", ACTORS, load_glossary())
     assert q.words == ("Aalborg",) and q.unknown == {"horse"}  # names are kept, unknown English words are not targets
 
@@ -71,3 +71,26 @@ def test_stems_and_prefix_overlap():
     assert stem("Kriseplaner") == "krisep" and stem("kick-starte") == "kickst"
     assert overlap({"børn", "tabel"}, {"børne", "tabell"}) == 2
     assert overlap({"unik"}, {"unikke"}) == 1 and overlap({"ung"}, {"unge"}) == 0  # under 4 letters: equal only
+
+
+def test_words_naming_the_document_are_not_target_words():
+    q = understand("I aftalens bilag, hvad er det samlede beløb til bedre hjælp til børn og unge i 2025?")
+    assert q.doc_cues >= {"agreement", "table"} and q.years == {2025}
+    assert not {"aftale", "bilag"} & q.terms and {"hjælp", "børn", "unge"} <= q.terms
+
+
+def test_a_year_after_a_month_dates_a_document_unless_written_again():
+    q = understand("Hvor meget står der i sagen fra januar 2025 om akuttelefonen i 2025 og fra 2026?")
+    assert q.doc_years == {2025} and q.years == {2025, 2026} and q.from_year == 2026
+    assert "januar" not in q.terms
+    q = understand("Hvor meget står der i referatet fra 14. november 2024 om forskning?")
+    assert q.doc_years == {2024} and q.years == frozenset()
+
+
+def test_target_words_weighted_by_rarity():
+    from search.question import weighted_overlap
+
+    terms = ["opfølg", "psykia"]
+    assert weighted_overlap(terms, {"psykia"}) == 0.5
+    weights = {"opfølg": 3.0, "psykia": 0.1}
+    assert weighted_overlap(terms, {"opfølg"}, weights) > 0.9 > 0.1 > weighted_overlap(terms, {"psykia"}, weights)
