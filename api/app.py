@@ -44,7 +44,7 @@ def create_app(config: Config | None = None, *, sparql_workers: int = 2) -> Fast
         routes_web,
         sparql,
     )
-    from api.deps import version
+    from api.deps import version, warm_search
     from kg.sparql import open_services
 
     cfg = config or load_config()
@@ -52,9 +52,12 @@ def create_app(config: Config | None = None, *, sparql_workers: int = 2) -> Fast
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[dict]:
         services = await anyio.to_thread.run_sync(open_services, cfg, sparql_workers)
+        warming = warm_search(app.state, services)  # in the background: the index and encoder before the first request
         try:
             yield {"services": services}
         finally:
+            if warming is not None:  # it reads the store: let it finish before the store closes
+                await anyio.to_thread.run_sync(warming.join, 120)
             await anyio.to_thread.run_sync(services.close)
 
     app = FastAPI(title="psykiatri-kg", version=version(), description=DESCRIPTION, lifespan=lifespan)

@@ -7,13 +7,18 @@
   (``bench/bench_encode.py``, run here; its own ``encode.json`` is written too) and the whole cold
   ingest over the encode floor;
 * **reingest**: ``kg ingest`` again on the unchanged corpus (the command as a user runs it);
-* **latency**: ``kg serve`` on loopback; /search, /ask and SPARQL aggregates at 1 and 8 concurrent
-  clients (an async httpx loop, bounded in requests and seconds), p50 / p95 / p99;
+* **floor**: CPU time to encode one question and one typical passage on one thread, per encoder
+  backend (``bench/floor_run.py``);
+* **latency**: ``kg serve`` beside the naive peer (``bench/naive_peer.py``) on loopback; /search, /ask
+  and SPARQL aggregates at 1, 8 and 32 concurrent clients (an async httpx loop, bounded in requests and
+  seconds), p50 / p95 / p99, requests/s and server CPU per request (``bench/bench_serve.py``);
 * **stores**: the same analyst queries on rdflib's memory store and on Oxigraph;
 * **vectors**: faiss (flat, HNSW) vs numpy brute force, at the corpus's size and at 100× of it.
 
 Every figure is min / median / max over ``--repeats``; cores and load average are recorded. Timing
-is not a test: nothing here asserts a speed.
+is not a test: nothing here asserts a speed. The encoder copies the run needs (the configured backend's,
+and the torch model for the floor and the peer) are built before anything is timed. ``suite.md`` puts
+the figures beside an earlier run's (``--before``, default ``bench/results/suite-2026-11-24.json``).
 
     .venv/bin/python bench/bench_suite.py [--repeats 3] [--only ingest latency …]
 """
@@ -33,19 +38,19 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bench_serve
 from common import (
     BIN,
     RESULTS,
     ROOT,
     LoadSampler,
-    http_load,
     machine,
     mmm,
     run_measured,
-    served,
 )
 
-SECTIONS = ("ingest", "encode", "reingest", "latency", "stores", "vectors")
+SECTIONS = ("ingest", "encode", "reingest", "floor", "latency", "stores", "vectors")
+BEFORE = RESULTS / "suite-2026-11-24.json"  # the figures before issue 19 (the suite as it was then)
 TARGETS = {"cold_ingest_s": 60, "overhead": 0.25, "reingest_s": 5, "search_p95_ms": 50, "ask_p95_ms": 150, "sparql_p95_ms": 20}
 
 # analyst queries: the README's aggregates and two more that touch every document
@@ -108,6 +113,17 @@ def bench_ingest(work: Path, repeats: int, workers: list[int]) -> dict:
     return out
 
 
+def prepare_models() -> None:
+    """Build, untimed, the encoder copies the run loads: the configured backend's (an ONNX copy is built once
+    per machine, like the model itself) and the torch model (the floor and the naive peer)."""
+    code = ("from kg.settings import load_config; from search.encoder import load_encoder; "
+            "load_encoder(backend=load_config().encoder_backend); load_encoder(backend='torch')")
+    child = run_measured([str(BIN / "python"), "-c", code], cwd=ROOT)
+    if child.returncode:
+        raise RuntimeError(f"the encoder could not be built: {child.stderr[-2000:]}")
+    log(f"encoders ready ({child.seconds:.1f} s)")
+
+
 def kept_data_dir(work: Path) -> Path:
     """The data directory of the last cold ingest (kept for the re-ingest and the server)."""
     kept = sorted(work.glob("ingest-w*-*/data"))
@@ -152,43 +168,6 @@ def distinct_queries() -> list[str]:
     seen yet (the index caches the last 256 query vectors, which would otherwise answer from memory)."""
     qs = questions()
     return [q.rstrip("?") + extra + "?" for extra in [*PHRASES, *YEARS] for q in qs]
-
-
-def bench_latency(data: Path, repeats: int, requests: int, seconds: float, thread_modes: list[str]) -> dict:
-    pool = distinct_queries()
-    sparql = [f"/sparql?query={quote(q)}" for q in ANALYST_QUERIES.values()]
-    out: dict = {}
-    for mode in thread_modes:
-        env = None if mode == "default" else {**os.environ, "OMP_NUM_THREADS": mode}
-        cursor = 0
-        raw: dict = {name: {"1": [], "8": []} for name in ("search", "ask", "sparql")}
-        with served(data, data.parent, env=env, warm=[f"/search?q={quote('varmt vand')}", f"/ask?q={quote('hvad koster det')}", sparql[0]]) as url:
-            for i in range(repeats):
-                for name in raw:
-                    for clients in (1, 8):
-                        if name == "sparql":
-                            paths = sparql
-                        else:
-                            path = "/search?k=10&q=" if name == "search" else "/ask?q="
-                            paths = [path + quote(q) for q in pool[cursor:cursor + requests]]
-                            cursor += requests
-                            if cursor + requests > len(pool):
-                                cursor = 0  # the pool wraps only after well over 256 other questions
-                        r = http_load(url, paths, clients, requests, seconds)
-                        raw[name][str(clients)].append(r)
-                        log(f"latency [{mode} threads] {name} x{clients} repeat {i + 1}: p50 {r.get('p50_ms')} "
-                            f"p95 {r.get('p95_ms')} p99 {r.get('p99_ms')} ms ({r['requests']} requests, errors {r['errors']})")
-        out[mode] = {}
-        for name, by_clients in raw.items():
-            out[mode][name] = {}
-            for clients, runs in by_clients.items():
-                ok = [r for r in runs if "p95_ms" in r]
-                out[mode][name][clients] = {
-                    **({f"p{q}_ms": mmm([r[f"p{q}_ms"] for r in ok], 1) for q in (50, 95, 99)} if ok else {}),
-                    "requests": [r["requests"] for r in runs], "errors": [r["errors"] for r in runs],
-                    "throughput_rps": mmm([r["throughput_rps"] for r in ok], 1) if ok else None,
-                }
-    return out
 
 
 # --- memory store vs Oxigraph ---------------------------------------------------------------------
@@ -322,27 +301,13 @@ def markdown(r: dict) -> str:
         x = s["reingest"]["wall_s"]
         lines += ["## Unchanged re-ingest", "", f"`kg ingest` on the unchanged corpus: {fmt(x)} s ({s['reingest']['note']}).", ""]
         rows.append(("unchanged re-ingest", f"{x['min']:.2f} s (median {x['median']:.2f} s)", "≤ 5 s", verdict(x["median"], 5)))
+    if "floor" in s:
+        lines += bench_serve.floor_markdown(s["floor"], s.get("latency"))
     if "latency" in s:
-        lines += ["## Latency over loopback HTTP (`kg serve`)", "",
-                  "/sparql p95 at 1 client: " + ", ".join(f"{m}: {b['sparql']['1']['p95_ms']['median']:.1f} ms" for m, b in s["latency"].items())
-                  + " (target ≤ 20 ms).", "",
-                  "| server threads | endpoint | clients | p50 ms | p95 ms | p99 ms | requests/s |", "|---|---|---|---|---|---|---|"]
-        for mode, by_name in s["latency"].items():
-            for name, by in by_name.items():
-                for c, x in by.items():
-                    if "p95_ms" in x:
-                        lines.append(f"| {mode} | /{name} | {c} | {fmt(x['p50_ms'], 1)} | {fmt(x['p95_ms'], 1)} | {fmt(x['p99_ms'], 1)} "
-                                     f"| {fmt(x['throughput_rps'], 1)} |")
-        lines += ["", "/search (k=10) and /ask: every request a question the server has not seen (the gold questions in "
-                  "many wordings; the index caches recent query vectors); /sparql: the five analyst aggregates below, "
-                  "round-robin. 'server threads' is torch's intra-op threads in `kg serve` (default: the CPU budget, 2; "
-                  f"1: `OMP_NUM_THREADS=1`). Each repeat is at most {r['latency_bounds']['requests']} requests or "
-                  f"{r['latency_bounds']['seconds']} s.", ""]
-        for mode, by_name in s["latency"].items():
-            for name, target in (("search", 50), ("ask", 150), ("sparql", 20)):
-                x = by_name[name].get("8", {}).get("p95_ms")
-                rows.append((f"/{name} p95 at 8 clients ({mode} threads)", f"{x['min']:.1f} ms (median {x['median']:.1f})" if x else "–",
-                             f"≤ {target} ms", verdict(x["median"] if x else None, target)))
+        if "ours" in s["latency"]:
+            lines += bench_serve.latency_markdown(s["latency"], r["latency_bounds"])
+        else:
+            lines += ["## Latency", "", "(an earlier run's format: see its suite.md)", ""]
     if "stores" in s:
         st = s["stores"]
         lines += ["## Analyst queries: rdflib memory store vs Oxigraph", "",
@@ -362,9 +327,12 @@ def markdown(r: dict) -> str:
                 y = x[kind]
                 lines.append(f"| {label} | {x['vectors']} | {kind} | {y['build_s']} | {fmt(y['ms_per_query'], 3)} | {y['recall_at_k_vs_numpy']} |")
         lines += ["", "100×: the corpus's vectors repeated with noise (normalised), queries near stored vectors; one query per call.", ""]
+    rows += bench_serve.goal_rows(s)
     head = ["## Targets", "", "| figure | measured | target | verdict |", "|---|---|---|---|"]
     head += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
     lines[4:4] = head + [""]
+    if r.get("before"):
+        lines += bench_serve.before_after_markdown(r, r["before"], r["before_name"])
     lines += ["Reproduce: `.venv/bin/python bench/bench_suite.py` (sections: `--only " + " ".join(SECTIONS) + "`); "
               "scale: `bench/bench_scale.py` (`scale.md`).", ""]
     return "\n".join(lines)
@@ -387,8 +355,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, nargs="*", default=[1, 2], help="ingest workers to compare")
     parser.add_argument("--requests", type=int, default=300, help="most requests per latency run")
     parser.add_argument("--seconds", type=float, default=45, help="most seconds per latency run")
-    parser.add_argument("--threads", nargs="*", default=["default", "1"],
-                        help="torch threads of the server for the latency runs: 'default' and/or OMP_NUM_THREADS values")
+    parser.add_argument("--clients", type=int, nargs="*", default=[1, 8, 32], help="concurrent clients of the latency runs")
+    parser.add_argument("--before", type=Path, default=BEFORE, help="an earlier suite.json to show beside this run")
     parser.add_argument("--work", type=Path, default=None, help="keep data here (default: a temporary directory)")
     parser.add_argument("--merge", action="store_true", help="keep sections of an earlier suite.json not run now")
     args = parser.parse_args(argv)
@@ -403,13 +371,16 @@ def main(argv: list[str] | None = None) -> int:
         result = {"benchmark": "bench/bench_suite.py", "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "repeats": args.repeats,
                   "machine": machine(), "load": load.summary(),
                   "latency_bounds": {"requests": args.requests, "seconds": args.seconds},
-                  "targets": TARGETS, "sections": sections}
-        md = markdown(result)
+                  "targets": TARGETS, "goals": bench_serve.GOALS, "ratios": bench_serve.ratios(sections),
+                  "sections": sections}
+        md = markdown({**result, "before": before, "before_name": args.before.name if args.before else None})
         RESULTS.mkdir(parents=True, exist_ok=True)
         (RESULTS / "suite.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         (RESULTS / "suite.md").write_text(md, encoding="utf-8")
         return md
 
+    before = json.loads(args.before.read_text("utf-8")) if args.before and args.before.is_file() else None
+    prepare_models()
     with LoadSampler(every=5) as load:
         if "ingest" in args.only:
             sections["ingest"] = bench_ingest(work, args.ingest_repeats or args.repeats, args.workers)
@@ -417,10 +388,13 @@ def main(argv: list[str] | None = None) -> int:
         if "encode" in args.only:
             sections["encode"] = bench_encode(args.repeats)
             save(load)
-        needs_data = {"reingest", "latency", "stores", "vectors"} & set(args.only)
+        needs_data = {"reingest", "floor", "latency", "stores", "vectors"} & set(args.only)
         data = kept_data_dir(work) if needs_data else None
+        sparql = [f"/sparql?query={quote(q)}" for q in ANALYST_QUERIES.values()]
         steps = {"reingest": lambda: bench_reingest(data, args.repeats),
-                 "latency": lambda: bench_latency(data, args.repeats, args.requests, args.seconds, args.threads),
+                 "floor": lambda: bench_serve.bench_floor(data),
+                 "latency": lambda: bench_serve.bench_latency(data, work, args.repeats, args.requests, args.seconds,
+                                                              args.clients, distinct_queries(), sparql),
                  "stores": lambda: bench_stores(data, args.repeats),
                  "vectors": lambda: bench_vectors(data, args.repeats)}
         for name, step in steps.items():

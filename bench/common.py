@@ -156,32 +156,38 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class Server:
+    url: str
+    pid: int
+
+
 @contextmanager
-def served(data_dir: Path, cwd: Path, timeout: float = 300.0, warm: Sequence[str] = (), env: dict | None = None):
-    """``kg serve`` on a free loopback port over ``data_dir``; yields the base URL once /health answers."""
+def serving(cmd: list[str], port: int, cwd: Path, name: str, timeout: float = 300.0, warm: Sequence[str] = (),
+            env: dict | None = None, health: str = "/health"):
+    """Run a server command listening on ``port``; yields a :class:`Server` once ``health`` answers 200
+    and the ``warm`` paths have been fetched once (model and index loaded before anything is timed)."""
     import httpx
 
-    port = free_port()
-    log = open(cwd / f"serve-{port}.log", "w")
-    proc = subprocess.Popen([str(BIN / "kg"), "serve", "--data-dir", str(data_dir), "--port", str(port)],
-                            cwd=cwd, stdout=log, stderr=subprocess.STDOUT, env=env)
+    log = open(cwd / f"{name}-{port}.log", "w")
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"kg serve exited with {proc.returncode}; see {log.name}")
+                raise RuntimeError(f"{name} exited with {proc.returncode}; see {log.name}")
             try:
-                if httpx.get(base + "/health", timeout=2).status_code == 200:
+                if httpx.get(base + health, timeout=2).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError(f"kg serve did not answer /health within {timeout} s")
+                raise RuntimeError(f"{name} did not answer {health} within {timeout} s")
             time.sleep(0.3)
-        for path in warm:  # loads the model and the index before anything is timed
+        for path in warm:
             httpx.get(base + path, timeout=timeout)
-        yield base
+        yield Server(base, proc.pid)
     finally:
         proc.terminate()
         try:
@@ -190,6 +196,37 @@ def served(data_dir: Path, cwd: Path, timeout: float = 300.0, warm: Sequence[str
             proc.kill()
             proc.wait()
         log.close()
+
+
+@contextmanager
+def served(data_dir: Path, cwd: Path, timeout: float = 300.0, warm: Sequence[str] = (), env: dict | None = None):
+    """``kg serve`` on a free loopback port over ``data_dir``; yields the base URL once /health answers."""
+    with served_kg(data_dir, cwd, timeout, warm, env) as server:
+        yield server.url
+
+
+@contextmanager
+def served_kg(data_dir: Path, cwd: Path, timeout: float = 300.0, warm: Sequence[str] = (), env: dict | None = None):
+    """``kg serve`` on a free loopback port over ``data_dir``; yields a :class:`Server`."""
+    port = free_port()
+    cmd = [str(BIN / "kg"), "serve", "--data-dir", str(data_dir), "--port", str(port)]
+    with serving(cmd, port, cwd, "serve", timeout, warm, env) as server:
+        yield server
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by ``pid`` and its live child processes (the server's query
+    workers), from /proc: comparable across loads, unlike wall time on shared cores."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    kids = subprocess.run(["pgrep", "-P", str(pid)], check=False, capture_output=True, text=True).stdout.split()
+    for p in [str(pid), *kids]:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
 
 
 async def _load(base: str, paths: Sequence[str], clients: int, max_requests: int, max_seconds: float) -> dict:

@@ -61,7 +61,9 @@ def main(argv: list[str] | None = None) -> int:
             from search.service import passage_records
 
             t1 = time.perf_counter()
-            encoder = load_encoder(None if cfg.model == "default" else cfg.model, cache_dir=cfg.model_cache)
+            encoder = load_encoder(None if cfg.model == "default" else cfg.model, cache_dir=cfg.model_cache,
+                                   backend=cfg.encoder_backend)
+            out["encoder_backend"] = encoder.backend
             stages["model"] = time.perf_counter() - t1
             embed_seconds = 0.0
             embedded = 0

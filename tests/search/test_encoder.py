@@ -160,7 +160,7 @@ def test_default_model_loads_offline_in_a_fresh_process_and_ranks_danish(model_c
 @pytest.mark.slow
 def test_model_named_by_its_path_is_the_same_model(encoder) -> None:
     texts = ["Regionerne skal nedbringe ventetiden i børne- og ungdomspsykiatrien.", "Akuttelefonen åbner i 2025."]
-    by_path = load_encoder(str(encoder.path))
+    by_path = load_encoder(str(encoder.path), backend="torch")
     assert by_path.name == str(encoder.path)
     assert by_path.fingerprint == encoder.fingerprint
     assert (by_path.query_prompt, by_path.passage_prompt) == ("query: ", "passage: ")

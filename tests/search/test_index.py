@@ -47,7 +47,9 @@ def test_round_trip_manifest_records_and_results(built):
     assert reopened.records == index.records == make_records()
     manifest = json.loads((reopened.path / "manifest.json").read_text())
     assert manifest == index.manifest == reopened.manifest
-    assert manifest["encoder"] == {"name": "hash-trigrams", "fingerprint": encoder.fingerprint, "dim": 64}
+    assert manifest["encoder"] == {"name": "hash-trigrams", "fingerprint": encoder.fingerprint, "dim": 64,
+                                   "backend": "torch", "variant": "fp32",  # an encoder that names no backend
+                                   "model_fingerprint": encoder.fingerprint}
     assert manifest["vector_index"]["kind"] == "flat" and manifest["count"] == 8 and manifest["format"] == 1
     assert manifest["version"] == reopened.path.name
     for mode in ("bm25", "dense", "hybrid"):
@@ -212,7 +214,8 @@ def test_real_encoder_index(encoder, corpus_dir, tmp_path, monkeypatch):
 
     records = [r for r in chunk_corpus_for_dev(corpus_dir) if r.doc_key.startswith("000_")]
     index = SearchIndex.build(records, encoder, tmp_path)
-    assert index.manifest["encoder"] == {"name": encoder.name, "fingerprint": encoder.fingerprint, "dim": 384}
+    assert index.manifest["encoder"] == {"name": encoder.name, "fingerprint": encoder.fingerprint, "dim": 384,
+                                         "backend": "torch", "variant": "fp32", "model_fingerprint": encoder.fingerprint}
     drisp = index.search("Hvor mange penge får DRISP i 2024?", 3)
     assert "DRISP" in drisp[0].record.text and set(drisp[0].ranks) == {"bm25", "dense"}
     english = index.search("How much does the Capital Region get for follow-up after child psychiatric treatment?", 3, "dense")
@@ -220,12 +223,12 @@ def test_real_encoder_index(encoder, corpus_dir, tmp_path, monkeypatch):
 
     loaded: list[str] = []
 
-    def fake_load(name, cache_dir=None):
-        loaded.append(name)
+    def fake_load(name, cache_dir=None, backend=None, threads=None):
+        loaded.append((name, backend))
         return encoder
 
     monkeypatch.setattr("search.encoder.load_encoder", fake_load)
     lazy = SearchIndex.open(tmp_path)  # no encoder: the manifest's model is loaded on the first dense query
     assert lazy.search("DRISP", 1, "bm25")[0].iri == drisp[0].iri and loaded == []
     assert [h.iri for h in lazy.search("Hvor mange penge får DRISP i 2024?", 3)] == [h.iri for h in drisp]
-    assert loaded == [encoder.name]
+    assert loaded == [(encoder.name, "torch")]  # the backend that built the index

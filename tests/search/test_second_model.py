@@ -64,7 +64,9 @@ def test_second_model_reopens_and_searches(minilm_index, minilm):
     data_dir, records = minilm_index
     index = SearchIndex.open(data_dir, minilm)
     assert len(index) == len(records) == 5 * PER_DOCUMENT
-    assert index.manifest["encoder"] == {"name": minilm.name, "fingerprint": minilm.fingerprint, "dim": 384}
+    assert index.manifest["encoder"] == {"name": minilm.name, "fingerprint": minilm.fingerprint, "dim": 384,
+                                         "backend": minilm.backend, "variant": minilm.variant,
+                                         "model_fingerprint": minilm.model_fingerprint}
     target = records[PER_DOCUMENT + 3]  # a passage of the second document
     dense = index.search(target.indexed_text, 3, "dense")
     assert dense[0].iri == target.iri and dense[0].score == pytest.approx(1.0, abs=1e-4)
