@@ -50,3 +50,13 @@ def test_a_conflicting_fact_outside_the_candidates_is_looked_up():
     z = fact("z", 48.8e6, document="Bilag 1")
     answers = attach_conflicts(group_facts([a]), lambda iris: {i: z for i in iris})
     assert answers[0].conflicts == [z]
+
+
+def test_of_two_conflicting_figures_the_one_more_sources_state_leads():
+    memo = fact("memo", 40.5e6, conflicts=["agreement", "minutes"], initiative="i:beds")
+    agreement = fact("agreement", 40e6, conflicts=["memo"], initiative="i:beds")
+    minutes = fact("minutes", 40e6, conflicts=["memo"], initiative="i:beds")
+    answers = attach_conflicts(group_facts([memo, agreement, minutes]), lambda iris: {})
+    assert len(answers) == 1
+    assert [f["iri"] for f in answers[0].facts] == ["agreement", "minutes"]
+    assert [f["iri"] for f in answers[0].conflicts] == ["memo"]
