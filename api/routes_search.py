@@ -27,13 +27,17 @@ def search_passages(
     year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
     actor: Annotated[str | None, Query(max_length=300)] = None,
     initiative: Annotated[str | None, Query(max_length=300)] = None,
+    group: Annotated[bool, Query(description="Group near-duplicate passages (the same text restated elsewhere) "
+                                             "into one result with 'also_in' sources, the original first.")] = True,
 ) -> Response:
     """Ranked passages with document, page, source span, score and the facts (amounts, initiatives) they hold."""
+    from search.grouped import grouped_search
     from search.service import SearchFilters, search
 
     index = search_index(request, services)
     plan = index.plan(q)
-    results = search(services.store, index, q, k=k, mode=mode, filters=SearchFilters(doc, year, actor, initiative))
+    run = grouped_search if group else search
+    results = run(services.store, index, q, k=k, mode=mode, filters=SearchFilters(doc, year, actor, initiative))
     # an English question is searched through its Danish glossary translation: show what was searched
     searched_as = plan.lexical if plan.translation is not None else None
     return _json({"query": q, "mode": mode, "searched_as": searched_as, "results": results})
@@ -42,8 +46,9 @@ def search_passages(
 @router.get("/ask", tags=["search"], summary="Answer a question from the documents", responses=PROBLEM_RESPONSES,
             response_model=dict[str, Any])
 def ask_question(request: Request, services: Services, q: Text) -> Response:
-    """Extractive: for 'how much' questions the amount and period come first, each fact with its quote,
-    document and page; then the passages it rests on."""
+    """Extractive: for 'how much' questions the amount and period come first, in the asker's language
+    (`lang`), each answer with its quote, document and page, its other `sources` and any `conflicts`;
+    `no_match` when no fact is about what was asked; then the passages (near-duplicates grouped)."""
     from search.ask import ask
 
     answer = ask(services.store, search_index(request, services), q)

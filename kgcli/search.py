@@ -21,6 +21,7 @@ from kgcli.common import (
 
 ModelOpt = Annotated[str | None, typer.Option("--model", help="Sentence-transformers model name or path. [default: the offline multilingual-e5-small]")]
 GOLD_DEFAULT = Path("eval/gold")
+DEV_DEFAULT = Path("eval/dev")
 
 eval_app = typer.Typer(help="Score extraction and retrieval against gold files; results also go to eval/results/.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
@@ -72,14 +73,18 @@ def search(
     actor: Annotated[str | None, typer.Option(help="Only passages mentioning this actor.")] = None,
     initiative: Annotated[str | None, typer.Option(help="Only passages about this initiative.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    group: Annotated[bool, typer.Option(help="Group near-duplicate passages under their original ('also in').")] = True,
     data_dir: DataDir = None, store: StoreOpt = None, config: ConfigOpt = None,
 ) -> None:
     """Ranked passages with document, page, score and the amount/initiative facts they hold."""
     from dataclasses import asdict
 
     from kgdatadir.reader import reading
+    from search.grouped import grouped_search
     from search.service import SearchFilters
-    from search.service import search as run_search
+    from search.service import search as plain_search
+
+    run_search = grouped_search if group else plain_search
 
     with _errors():
         cfg = _config(data_dir, store, config)
@@ -101,6 +106,8 @@ def search(
         for f in r.facts[:5]:
             init = f" → {f['initiative_label']}" if f.get("initiative_label") else ""
             console.print(f"   [green]{f['label']}[/green] {f.get('kind') or ''}{init}")
+        if r.also_in:
+            console.print("   [dim]also in: " + "; ".join(f"{a['doc_title']}{', side ' + str(a['page']) if a['page'] else ''}" for a in r.also_in) + "[/dim]")
 
 
 def _results_name(name: str, gold: Path) -> str:
@@ -130,7 +137,7 @@ def eval_search(
     k: Annotated[int, typer.Option("-k")] = 5,
     data_dir: DataDir = None, config: ConfigOpt = None,
 ) -> None:
-    """hit@k and MRR for BM25, dense and hybrid search, Danish and English separately."""
+    """hit@k and MRR for BM25, dense and hybrid search (also with near-duplicates grouped), Danish and English separately."""
     from kgdatadir.reader import reading
     from search.evaluate import evaluate_search, format_report
 
@@ -209,6 +216,8 @@ def ask(
         return
     console = _console()
     console.print(f"[bold]{answer.answer or 'Intet svar fundet / no answer found'}[/bold]")
+    for c in (answer.facts[0].get("conflicts") or []) if answer.facts else []:
+        console.print(f"  [yellow]≠ {c['amount_text']} {c['period']} ({c['doc_key']})[/yellow]")
     for f in answer.facts[1:4]:
         console.print(f"  [green]{f['label']}[/green] {f['period']} → {f.get('initiative_label') or '?'} ({f['doc_key']})")
     for p in answer.passages[:3]:
@@ -221,17 +230,34 @@ def ask(
 @eval_app.command("ask")
 def eval_ask(
     gold: Annotated[Path, typer.Option(help="Folder with questions.jsonl.")] = GOLD_DEFAULT,
+    dev: Annotated[Path | None, typer.Option(help="Second folder of questions (eval/dev when present).")] = DEV_DEFAULT,
+    fit: Annotated[bool, typer.Option("--fit", help="First fit the fact ranker's weights on the fit split and save them "
+                                      "(search/data/rank_weights.json); held-out questions are never used.")] = False,
     data_dir: DataDir = None, store: StoreOpt = None, config: ConfigOpt = None,
 ) -> None:
-    """Amount questions: is the gold amount among the top 3 facts the answer returns?"""
+    """Amount questions: is the stated answer right (top-1), is it among the first 3 (top-3)? Per language and split."""
     from kgdatadir.reader import reading
-    from search.ask import evaluate_ask, format_ask_report
-    from search.evaluate import load_questions
+    from search.eval_ask import (
+        evaluate_ask,
+        fit_scorer,
+        format_ask_report,
+        load_ask_questions,
+    )
 
+    from search.split import FRESH_FILE
+
+    paths = [gold / "questions.jsonl"] + [dev / name for name in ("questions.jsonl", FRESH_FILE)
+                                          if dev is not None and (dev / name).exists()]
     with _errors():
         cfg = _config(data_dir, store, config)
         with reading(cfg) as snapshot:
-            result = evaluate_ask(snapshot.store, snapshot.index(), load_questions(gold / "questions.jsonl"))
+            index = snapshot.index()
+            questions = load_ask_questions(paths)
+            scorer = None
+            if fit:
+                scorer = fit_scorer(snapshot.store, index, questions)
+                scorer.save(**dict(scorer.meta or {}))
+            result = evaluate_ask(snapshot.store, index, questions, scorer=scorer)
     report = format_ask_report(result)
     _publish("ask", result, report)
 

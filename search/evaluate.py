@@ -9,7 +9,10 @@ occurring several times hits through any occurrence.
 * hit@k — share of questions with a hit among the top ``k`` passages;
 * MRR — mean of 1/rank of the first hit within the top 10 (0 when there is none);
 
-reported per mode (bm25, dense, hybrid), for Danish, English and all questions.
+reported per mode (bm25, dense, hybrid; hybrid with its first page ordered by best sentence,
+:mod:`search.sentences`; and that with near-duplicate passages grouped, :mod:`search.dedup`), for
+Danish, English and all questions. A group hits only through its own passages' text: the lead and
+the passages listed under "also in", never by its size.
 """
 
 from __future__ import annotations
@@ -26,6 +29,9 @@ from search.records import PassageRecord, text_hash
 
 MRR_DEPTH = 10
 LANGS = ("da", "en", "all")
+RERANKED = "hybrid, sentence-ordered"
+GROUPED = "hybrid, sentence-ordered, grouped"
+GROUP_DEPTH_FACTOR = 3  # passages retrieved per group wanted (as search.grouped does)
 
 
 def read_text(path: Path) -> str:
@@ -80,6 +86,28 @@ def first_hit_rank(records: Iterable[PassageRecord], doc_key: str, occurrences: 
     return None
 
 
+def first_reranked_hit_rank(index: Any, question: str, depth: int, doc_key: str, occurrences: Sequence[np.ndarray],
+                            **search_options: Any) -> int | None:
+    """Rank of the first hit in hybrid search with the first page ordered by best sentence."""
+    from search.sentences import rerank
+
+    hits = rerank(index, question, index.search(question, k=depth, mode="hybrid", **search_options))
+    return first_hit_rank((h.record for h in hits), doc_key, occurrences)
+
+
+def first_group_hit_rank(index: Any, question: str, depth: int, doc_key: str, occurrences: Sequence[np.ndarray],
+                         **search_options: Any) -> int | None:
+    """Rank of the first group of near-duplicates (hybrid search) one of whose own passages hits."""
+    from search.dedup import group_hits, passage_groups
+    from search.sentences import rerank
+
+    hits = rerank(index, question, index.search(question, k=depth * GROUP_DEPTH_FACTOR, mode="hybrid", **search_options))
+    for g in group_hits(hits, passage_groups(index), index.record)[:depth]:
+        if any(is_hit(r, doc_key, occurrences) for r in g.records):
+            return g.rank
+    return None
+
+
 def load_questions(path: Path | str) -> list[dict[str, Any]]:
     with open(path, encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
@@ -91,10 +119,16 @@ def evaluate_search(
     corpus_dir: Path | str,
     k: int = 5,
     modes: Sequence[str] = ("bm25", "dense", "hybrid"),
+    grouped: bool = True,
     **search_options: Any,
 ) -> dict[str, Any]:
-    """hit@k and MRR per mode and language; ``search_options`` go to ``index.search`` (e.g. ``rrf_k``)."""
-    questions = load_questions(questions_path)
+    """hit@k and MRR per mode and language; ``search_options`` go to ``index.search`` (e.g. ``rrf_k``).
+
+    With ``grouped``, also "hybrid, grouped": near-duplicate passages grouped (:mod:`search.dedup`),
+    a group hitting only through its own passages (the lead and those listed under "also in").
+    """
+    # questions without a quote (e.g. eval/dev's questions the corpus cannot answer) have nothing to find
+    questions = [q for q in load_questions(questions_path) if q.get("quote") and q.get("doc")]
     texts: dict[str, tuple[str, np.ndarray]] = {}
     located = []
     for q in questions:
@@ -111,9 +145,12 @@ def evaluate_search(
         for mode in modes:
             hits = index.search(q["question"], k=depth, mode=mode, **search_options)
             row["rank"][mode] = first_hit_rank((h.record for h in hits), q["doc"], occurrences)
+        if grouped and "hybrid" in modes:
+            row["rank"][RERANKED] = first_reranked_hit_rank(index, q["question"], depth, q["doc"], occurrences, **search_options)
+            row["rank"][GROUPED] = first_group_hit_rank(index, q["question"], depth, q["doc"], occurrences, **search_options)
         per_question.append(row)
     summary: dict[str, dict[str, dict[str, float]]] = {}
-    for mode in modes:
+    for mode in [*modes, *([RERANKED, GROUPED] if grouped and "hybrid" in modes else [])]:
         summary[mode] = {}
         for lang in LANGS:
             ranks = [r["rank"][mode] for r in per_question if lang == "all" or r["lang"] == lang]
@@ -122,7 +159,16 @@ def evaluate_search(
                 "hit": sum(1 for r in ranks if r is not None and r <= k) / len(ranks) if ranks else 0.0,
                 "mrr": sum(1 / r for r in ranks if r is not None and r <= MRR_DEPTH) / len(ranks) if ranks else 0.0,
             }
-    return {"k": k, "questions": len(questions), "modes": summary, "per_question": per_question}
+    by_split: dict[str, dict[str, float]] = {}
+    if grouped and "hybrid" in modes:
+        from search.split import SPLITS, split_of
+
+        for mode in ("hybrid", RERANKED, GROUPED):
+            by_split[mode] = {}
+            for split in SPLITS:
+                ranks = [r["rank"][mode] for r in per_question if split_of(r["id"]) == split]
+                by_split[mode][split] = sum(1 / r for r in ranks if r is not None and r <= MRR_DEPTH) / len(ranks) if ranks else 0.0
+    return {"k": k, "questions": len(questions), "modes": summary, "mrr_by_split": by_split, "per_question": per_question}
 
 
 def format_report(result: dict[str, Any]) -> str:
@@ -140,6 +186,11 @@ def format_report(result: dict[str, Any]) -> str:
     for mode, by_lang in modes.items():
         cells = [f"{by_lang[lang]['hit']:.3f}" for lang in LANGS] + [f"{by_lang[lang]['mrr']:.3f}" for lang in LANGS]
         lines.append(f"| {mode} | " + " | ".join(cells) + " |")
+    if result.get("mrr_by_split"):
+        lines += ["", "MRR by split of the questions (search/split.py; the sentence weight was chosen on the fit half):", "",
+                  "| mode | MRR fit | MRR held-out |", "|---|---:|---:|"]
+        for mode, by in result["mrr_by_split"].items():
+            lines.append(f"| {mode} | {by.get('fit', 0.0):.3f} | {by.get('heldout', 0.0):.3f} |")
     return "\n".join(lines) + "\n"
 
 

@@ -120,6 +120,8 @@ class SearchIndex:
         self.translated_bm25_weight = 2.0
         # An English question the glossary cannot translate: only names and numbers match lexically.
         self.english_bm25_weight: float | None = 0.3
+        self._sidecars: dict[str, Any] = {}
+        self._sidecar_lock = threading.RLock()  # a sidecar's loader may load another sidecar
 
     def __len__(self) -> int:
         return len(self.records)
@@ -137,8 +139,14 @@ class SearchIndex:
         kind: str = "auto",
         use_cache: bool = True,
         batch_size: int = 8,
+        sidecars: Sequence[Callable[[Path], None]] = (),
     ) -> SearchIndex:
-        """Embed (through the cache), index and atomically persist ``records``; return the open index."""
+        """Embed (through the cache), index and atomically persist ``records``; return the open index.
+
+        ``sidecars`` write further files into the new version directory before it goes live (the
+        fact-sentence vectors of :mod:`search.factindex`, the near-duplicate groups of
+        :mod:`search.dedup`), so they are always in step with the passages.
+        """
         records = list(records)
         seen: set[str] = set()
         for r in records:
@@ -168,7 +176,7 @@ class SearchIndex:
             # ties this version to the graph state it was built from (kg check compares the two)
             "graph": {"passages": len(records), "fingerprint": passage_fingerprint((r.iri, r.content_hash) for r in records)},
         }
-        path = _write_version(index_root(data_dir), records, lexical, vectors, manifest)
+        path = _write_version(index_root(data_dir), records, lexical, vectors, manifest, sidecars)
         return cls(path, manifest, records, lexical, vectors, encoder)
 
     @classmethod
@@ -300,6 +308,27 @@ class SearchIndex:
             matrix = self._matrix
         return {r.iri: float(s) for r, s in zip(self.records, matrix @ vector, strict=True)}
 
+    def sidecar(self, name: str, load: Callable[[Path], Any]) -> Any:
+        """What ``load(version directory)`` returns, loaded once per open index (None: not built)."""
+        with self._sidecar_lock:
+            if name not in self._sidecars:
+                self._sidecars[name] = load(self.path)
+            return self._sidecars[name]
+
+    def position(self, iri: str) -> int:
+        """The passage's id (its line in records.jsonl, its row in the vector and BM25 indexes)."""
+        return self._ids[iri]
+
+    def record(self, iri: str) -> PassageRecord | None:
+        """The passage record with this IRI, or None."""
+        i = self._ids.get(iri)
+        return self.records[i] if i is not None else None
+
+    def query_vector(self, text: str, translate: bool = True) -> np.ndarray:
+        """The dense query vector of ``text``, shape (dim,): as the index searches it (English via its
+        glossary translation), or with ``translate=False`` the text as written. Cached per text."""
+        return self._query_vector(self.plan(text).dense if translate else text)[0]
+
     def _allowed(self, filter: Filter) -> np.ndarray | None:
         if filter is None:
             return None
@@ -366,7 +395,8 @@ def _check_encoder(manifest: dict[str, Any], encoder: Encoder) -> None:
 
 
 def _write_version(
-    root: Path, records: list[PassageRecord], lexical: BM25Index, vectors: VectorIndex, manifest: dict[str, Any]
+    root: Path, records: list[PassageRecord], lexical: BM25Index, vectors: VectorIndex, manifest: dict[str, Any],
+    sidecars: Sequence[Callable[[Path], None]] = (),
 ) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     token = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
@@ -381,6 +411,8 @@ def _write_version(
         (tmp / "bm25").mkdir()
         lexical.save(tmp / "bm25")
         vectors.save(tmp)
+        for write in sidecars:
+            write(tmp)
         manifest["version"] = final.name
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         _fsync_tree(tmp)

@@ -82,7 +82,19 @@ def build_index(store: GraphStore, config: Config, progress: Callable[[int, int]
 
     encoder = load_encoder(None if config.model == "default" else config.model, cache_dir=config.model_cache,
                            backend=config.encoder_backend)
-    return SearchIndex.build(passage_records(store), encoder, config.data_dir, progress)
+    records = passage_records(store)
+    return SearchIndex.build(records, encoder, config.data_dir, progress, sidecars=index_sidecars(store, records, encoder, config))
+
+
+def index_sidecars(store: GraphStore, records: list[PassageRecord], encoder, config: Config) -> list:
+    """What is kept beside the passages (issue 18): fact and sentence vectors, near-duplicate groups."""
+    from search.dedup import groups_sidecar
+    from search.factgraph import document_info
+    from search.factindex import fact_sidecar
+    from search.sentences import sentence_sidecar
+
+    return [fact_sidecar(store, encoder, config.data_dir), sentence_sidecar(records, encoder, config.data_dir),
+            groups_sidecar(records, document_info(store))]
 
 
 def open_index(config: Config, threads: int | None = None):
@@ -163,6 +175,7 @@ class SearchResult:
     text: str
     ranks: dict[str, int | None] = field(default_factory=dict)
     facts: list[dict[str, Any]] = field(default_factory=list)
+    also_in: list[dict[str, Any]] = field(default_factory=list)  # near-duplicates of this passage (search/dedup.py)
 
 
 def facts_for(store: GraphStore, passages: list[str]) -> dict[str, list[dict[str, Any]]]:

@@ -25,6 +25,9 @@ const STRINGS = {
     "ask.passages": "Passager svaret bygger på",
     "ask.noAnswer": "Intet svar fundet i dokumenterne.",
     "ask.openInDocument": "Vis i dokumentet",
+    "ask.alsoIn": "Også angivet i",
+    "ask.conflict": "Kilderne afviger",
+    "ask.noMatch": "Intet beløb for det, der spørges om",
     page: "side",
     document: "Dokument",
     source: "Kilde",
@@ -135,6 +138,9 @@ const STRINGS = {
     "ask.passages": "Passages the answer rests on",
     "ask.noAnswer": "No answer found in the documents.",
     "ask.openInDocument": "Show in document",
+    "ask.alsoIn": "Also stated in",
+    "ask.conflict": "The sources differ",
+    "ask.noMatch": "No amount for what is asked",
     page: "page",
     document: "Document",
     source: "Source",
@@ -236,6 +242,11 @@ export function setLang(value) {
   current = value === "en" ? "en" : "da";
   try { localStorage.setItem(KEY, current); } catch (_) { /* ignore */ }
   applyStatic();
+}
+
+/** A text in a given language (the asker's, for an answer's frame), whatever the page's language is. */
+export function tIn(language, key) {
+  return (STRINGS[language] ?? STRINGS.da)[key] ?? STRINGS.da[key] ?? key;
 }
 
 export function t(key, vars = {}) {

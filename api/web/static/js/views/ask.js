@@ -1,6 +1,6 @@
 // Ask / search: one box; money answers show the amount and period first, then the cited passages.
 
-import { dkk, lang, t } from "../i18n.js";
+import { dkk, lang, t, tIn } from "../i18n.js";
 import { announce, docLink, documents, errorBox, fill, getJSON, h, highlight, loading } from "../dom.js";
 
 const EXAMPLES = {
@@ -47,25 +47,49 @@ function source(title, page, docKey, byKey, params) {
     doc ? [" — ", h("a", { href: docLink(doc.id, params) }, t("ask.openInDocument"))] : "");
 }
 
+// Other citations of the same figure, and figures that conflict with it, in the asker's language.
+function sourcesView(top, byKey, language) {
+  const cite = (f) => {
+    const doc = byKey[f.doc_key];
+    const label = `${f.document || f.doc_key}${f.page ? `, ${tIn(language, "page")} ${f.page}` : ""}`;
+    return doc ? h("a", { href: docLink(doc.id, { passage: f.passage, fact: f.iri }) }, label) : label;
+  };
+  const more = (top.sources || []).slice(1);
+  return [
+    more.length ? h("p", { class: "also-in", "data-testid": "also-in" }, `${tIn(language, "ask.alsoIn")}: `,
+      more.map((f, i) => [i ? "; " : "", cite(f)])) : null,
+    (top.conflicts || []).length ? h("div", { class: "conflict", role: "note", "data-testid": "conflict" },
+      h("strong", {}, `${tIn(language, "ask.conflict")}: `),
+      h("ul", {}, [top, ...top.conflicts].map((f) => h("li", {},
+        h("span", { "data-value": f.value }, f.amount_text || dkk(f.value)), " ", f.period || "", " — ", cite(f))))) : null,
+  ];
+}
+
 // a figure the parser was unsure of (kg:uncertain) is never shown as plain fact: its flags say why
-function uncertain(f) {
+function uncertain(f, language) {
   return f.uncertain ? h("span", { class: "warn uncertain", title: (f.flags || []).join(", ") },
-    ` ⚠ ${t("fact.uncertain")}${f.flags && f.flags.length ? ` (${f.flags.join(", ")})` : ""}`) : null;
+    ` ⚠ ${language ? tIn(language, "fact.uncertain") : t("fact.uncertain")}${f.flags && f.flags.length ? ` (${f.flags.join(", ")})` : ""}`) : null;
 }
 
 function answerView(answer, byKey, q) {
   const out = [];
   const facts = answer.facts || [];
+  const language = answer.lang || lang();
+  if (answer.asks_amount && answer.no_match) {
+    out.push(h("section", { class: "answer no-match card", "data-testid": "no-match", lang: language },
+      h("h2", {}, tIn(language, "ask.noMatch")), h("p", {}, answer.answer)));
+  }
   if (answer.asks_amount && facts.length) {
     const top = facts[0];
-    out.push(h("section", { class: "answer card", "aria-labelledby": "answer-h" },
+    out.push(h("section", { class: "answer card", "aria-labelledby": "answer-h", lang: language },
       h("h2", { id: "answer-h" }, t("ask.answer")),
       h("p", { class: "amount" },
-        h("span", { class: "value", "data-value": top.value, "data-testid": "answer-amount" }, dkk(top.value)),
-        " ", h("span", { class: "period" }, top.period), uncertain(top)),
-      top.initiative_label ? h("p", { class: "initiative" }, `${t("ask.initiative")}: `, top.initiative_label) : null,
-      top.quote ? h("blockquote", {}, highlight(top.quote, q)) : null,
-      source(top.document, top.page, top.doc_key, byKey, { passage: top.passage, fact: top.iri })));
+        h("span", { class: "value", "data-value": top.value, "data-testid": "answer-amount" }, top.amount_text || dkk(top.value)),
+        " ", h("span", { class: "period" }, top.period), uncertain(top, language)),
+      top.initiative_label ? h("p", { class: "initiative" }, `${tIn(language, "ask.initiative")}: `, top.initiative_label) : null,
+      top.quote ? h("blockquote", { lang: "da" }, highlight(top.quote, q)) : null,
+      source(top.document, top.page, top.doc_key, byKey, { passage: top.passage, fact: top.iri }),
+      sourcesView(top, byKey, language)));
     if (facts.length > 1) {
       out.push(h("section", { class: "facts" }, h("h2", {}, t("ask.otherFacts")),
         h("ul", {}, facts.slice(1, 6).map((f) => h("li", {},
@@ -74,7 +98,7 @@ function answerView(answer, byKey, q) {
           byKey[f.doc_key] ? [" (", h("a", { href: docLink(byKey[f.doc_key].id, { passage: f.passage, fact: f.iri }) },
             `${byKey[f.doc_key].title || f.doc_key}${f.page ? `, ${t("page")} ${f.page}` : ""}`), ")"] : "")))));
     }
-  } else if (!answer.answer) {
+  } else if (!answer.answer && !answer.no_match) {
     out.push(h("p", { class: "empty" }, t("ask.noAnswer")));
   }
   const passages = answer.passages || [];
@@ -82,7 +106,10 @@ function answerView(answer, byKey, q) {
     out.push(h("section", { class: "passages" }, h("h2", {}, t("ask.passages")),
       h("ol", {}, passages.map((p) => h("li", { class: "passage card" },
         source(p.doc_title, p.page, p.doc_key, byKey, { passage: p.iri }),
-        h("p", { class: "text" }, highlight(p.text, q)))))));
+        h("p", { class: "text" }, highlight(p.text, q)),
+        (p.also_in || []).length ? h("p", { class: "also-in" }, `${t("ask.alsoIn")}: `, p.also_in.map((a, i) => [i ? "; " : "",
+          byKey[a.doc_key] ? h("a", { href: docLink(byKey[a.doc_key].id, { passage: a.iri }) },
+            `${a.doc_title}${a.page ? `, ${t("page")} ${a.page}` : ""}`) : a.doc_title])) : null)))));
   }
   return out;
 }
