@@ -13,7 +13,6 @@ import http.client
 import io
 import re
 import shutil
-import subprocess
 from decimal import Decimal
 from urllib.parse import urlencode, urlsplit
 from xml.dom.minidom import Document as XmlDocument
@@ -28,7 +27,7 @@ from rdflib.query import Result
 
 from kg.namespace import KG
 from tests.kg.test_load import REGION_CODES, plain, regions
-from tests.reliability.conftest import start_server
+from tests.reliability.conftest import serving
 from tests.reliability.helpers import kg
 
 REGIONS = "https://example.org/graph/regions"
@@ -48,13 +47,8 @@ def live(api_data, tmp_path_factory):
     reference.write_text(regions().serialize(format="turtle"), encoding="utf-8")
     done = kg("load", str(reference), "--graph", REGIONS, "--data-dir", str(data))
     assert done.returncode == 0, done.stderr
-    proc, base = start_server(data)
-    yield base
-    proc.terminate()
-    try:
-        proc.wait(30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with serving(data) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,8 @@ import os
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -46,16 +48,25 @@ def start_server(data: Path, **env: str) -> tuple[subprocess.Popen, str]:
         time.sleep(0.2)
 
 
+@contextmanager
+def serving(data: Path, **env: str) -> Iterator[str]:
+    """A real ``kg serve`` over ``data`` for the block: its base URL; stopped (killed after 30 s) at the end."""
+    proc, base = start_server(data, **env)
+    try:
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
 @pytest.fixture(scope="session")
 def server(served_data):
     """Base URL of a real ``kg serve`` (read-only, 2 s query limit, 100-row cap); its stderr is kept."""
-    proc, base = start_server(served_data, KG_SPARQL_TIMEOUT=str(SPARQL_TIMEOUT), KG_SPARQL_MAX_ROWS="100")
-    yield base
-    proc.terminate()
-    try:
-        proc.wait(30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with serving(served_data, KG_SPARQL_TIMEOUT=str(SPARQL_TIMEOUT), KG_SPARQL_MAX_ROWS="100") as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

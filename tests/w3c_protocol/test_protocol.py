@@ -10,11 +10,10 @@ all outcomes is printed and must equal RESULTS.md, so the record beside the test
 from __future__ import annotations
 
 import os
-import subprocess
 
 import pytest
 
-from tests.reliability.conftest import start_server
+from tests.reliability.conftest import serving
 from tests.reliability.helpers import kg
 from tests.w3c_protocol.runner import HERE, all_graphs, read_manifest, run_test, table
 
@@ -28,13 +27,8 @@ def endpoint(tmp_path_factory):
     for iri, file in sorted(all_graphs(tests).items()):
         done = kg("load", str(file), "--graph", iri, "--data-dir", str(data), timeout=120)
         assert done.returncode == 0, done.stderr
-    proc, base = start_server(data)
-    yield base
-    proc.terminate()
-    try:
-        proc.wait(30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with serving(data) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
